@@ -1,0 +1,3 @@
+"""tuireader: a terminal newsreader that reads the whole article, cleanly, offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+"""Our own exception tree: library errors are wrapped here at the boundary.
+
+The CLI turns any `UserError` into one line on stderr and exit code 2, so a
+user never sees a traceback for something they can fix.
+"""
+
+
+class TuireaderError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class UserError(TuireaderError):
+    """Something the user asked for cannot be done (bad URL, unknown id...)."""
+
+
+class FetchError(TuireaderError):
+    """A network fetch failed; the message is the reason shown per feed."""
+
+
+class ParseError(TuireaderError):
+    """Downloaded bytes could not be understood as a feed."""
+
+
+class StorageError(TuireaderError):
+    """The cache could not be opened or written (read-only, full, locked)."""
+
+
+class ExtractError(TuireaderError):
+    """A page could not be cleaned into an article; the message says why."""
