@@ -23,6 +23,15 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class View:
+    """Which articles a list shows: a feed or all, optionally unread or saved only."""
+
+    feed_id: int | None = None
+    unread: bool = False
+    saved: bool = False
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     """What a list of articles needs: no body, so pages stay small."""
 
@@ -71,6 +80,7 @@ class ParsedEntry:
     published: str | None = None
     summary: str = ""
     content_html: str = ""
+    content_text: str = ""
 
 
 @dataclass(frozen=True)

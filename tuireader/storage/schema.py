@@ -1,0 +1,116 @@
+"""The database schema as an ordered list of migrations.
+
+`PRAGMA user_version` records how many have run; `migrate` runs the rest in
+one transaction at open, so an old cache is upgraded in place and a failed
+upgrade leaves it as it was.
+"""
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: feeds, articles, list indexes, full-text search kept in step by triggers.
+    """
+    CREATE TABLE feeds (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL DEFAULT '',
+        site          TEXT NOT NULL DEFAULT '',
+        folder        TEXT NOT NULL DEFAULT '',
+        fetch_pages   INTEGER NOT NULL DEFAULT 1,
+        etag          TEXT,
+        last_modified TEXT,
+        last_fetch    TEXT,
+        last_error    TEXT,
+        error_count   INTEGER NOT NULL DEFAULT 0,
+        retry_after   TEXT,
+        added         TEXT NOT NULL
+    );
+
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        feed_id       INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        source        TEXT NOT NULL DEFAULT '',
+        guid          TEXT NOT NULL,
+        url           TEXT NOT NULL DEFAULT '',
+        title         TEXT NOT NULL DEFAULT '',
+        author        TEXT NOT NULL DEFAULT '',
+        published     TEXT NOT NULL,
+        first_seen    TEXT NOT NULL,
+        summary       TEXT NOT NULL DEFAULT '',
+        content_html  TEXT NOT NULL DEFAULT '',
+        content_text  TEXT NOT NULL DEFAULT '',
+        word_count    INTEGER NOT NULL DEFAULT 0,
+        site_name     TEXT NOT NULL DEFAULT '',
+        lead_image    TEXT NOT NULL DEFAULT '',
+        page_status   TEXT NOT NULL DEFAULT 'pending',
+        extract_error TEXT,
+        read          INTEGER NOT NULL DEFAULT 0,
+        saved         INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, guid)
+    );
+
+    CREATE INDEX articles_by_date ON articles (published DESC, id DESC);
+    CREATE INDEX articles_by_feed ON articles (feed_id, published DESC, id DESC);
+    CREATE INDEX articles_unread ON articles (published DESC, id DESC) WHERE read = 0;
+    CREATE INDEX articles_unread_by_feed
+        ON articles (feed_id, published DESC, id DESC) WHERE read = 0;
+    CREATE INDEX articles_saved ON articles (published DESC, id DESC) WHERE saved = 1;
+    CREATE INDEX articles_pending ON articles (id) WHERE page_status = 'pending';
+    CREATE INDEX articles_by_url ON articles (url);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, content_text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, content_text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+        INSERT INTO articles_fts (rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+    END;
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema up to date; each step is atomic with its version bump."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _split(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
