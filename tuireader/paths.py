@@ -23,6 +23,7 @@ class Paths:
     data_dir: Path
     config_dir: Path
     cache_dir: Path
+    chosen: bool = False  # set by --data-dir / TUIREADER_HOME: a profile that starts empty
 
     @property
     def db_file(self) -> Path:
@@ -53,7 +54,7 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     home = data_dir or os.environ.get(HOME_ENV)
     if home:
         root = Path(home).expanduser().resolve()
-        return Paths(data_dir=root, config_dir=root, cache_dir=root / "cache")
+        return Paths(data_dir=root, config_dir=root, cache_dir=root / "cache", chosen=True)
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
         config_dir=Path(platformdirs.user_config_dir(APP_NAME)),

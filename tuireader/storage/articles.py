@@ -163,20 +163,6 @@ def store_page_failure(conn: sqlite3.Connection, article_id: int, reason: str) -
     )
 
 
-def pending_pages(conn: sqlite3.Connection, ids: Iterable[int]) -> list[tuple[int, str]]:
-    ids = list(ids)
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    return [
-        (row[0], row[1])
-        for row in conn.execute(
-            f"SELECT id, url FROM articles WHERE page_status = 'pending' AND id IN ({marks})",
-            ids,
-        )
-    ]
-
-
 def set_read(conn: sqlite3.Connection, article_ids: Iterable[int], read: bool) -> None:
     conn.executemany(
         "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in article_ids]
@@ -247,3 +233,15 @@ def prune(
             (feed_id, feed_id, keep),
         ).rowcount
     return removed
+
+
+def pending_for_feed(conn: sqlite3.Connection, feed_id: int) -> list[tuple[int, str]]:
+    """Articles of a feed whose page is still to be fetched (new, or interrupted)."""
+    return [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT id, url FROM articles INDEXED BY articles_pending"
+            " WHERE page_status = 'pending' AND feed_id = ?",
+            (feed_id,),
+        )
+    ]

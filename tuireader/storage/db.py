@@ -9,7 +9,7 @@ file. Writes are short transactions; `busy_timeout` lets a second process
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tuireader.errors import StorageError
@@ -83,9 +83,7 @@ class Database:
         """Close every thread's connection (at exit)."""
         with self._lock:
             for conn in self._all:
-                try:
+                with suppress(sqlite3.Error):
                     conn.close()
-                except sqlite3.Error:
-                    pass
             self._all.clear()
         self._local = threading.local()

@@ -1,0 +1,1 @@
+"""Retrieving (HTTP) and parsing (feeds) are kept apart."""
