@@ -14,6 +14,7 @@ from tuireader.extract.meta import PageMeta, read_meta
 from tuireader.extract.parse import parse_document, parse_fragment
 from tuireader.extract.plain import tree_to_text
 from tuireader.extract.sanitize import sanitize
+from tuireader.extract.tidy import tidy_article
 from tuireader.models import CleanedPage
 
 # Errors lxml and readability raise on hostile input; all become ExtractError.
@@ -49,6 +50,7 @@ def _clean_page(page: str | bytes, url: str) -> CleanedPage:
     remove_noise(root.body)
     article = _readable(root)
     remove_noise(article)
+    tidy_article(article, meta)
     body = sanitize(article, url)
     text = tree_to_text(body)
     if not text:
