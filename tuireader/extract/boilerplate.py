@@ -66,9 +66,10 @@ NOISE_TAGS = frozenset(
         "label", "dialog", "figcaption", "footer", "header", "menu",
     }
 )  # fmt: skip
-# Embedded posts quoted by the story: their containers are named after the
-# network ("twitter-tweet"), which must not read as a share widget.
+# Embedded posts quoted by the story: they and their wrappers are named after
+# the network ("twitter-tweet", "social-media-embed"), which reads as a widget.
 _EMBED_CLASSES = re.compile(r"tweet|instagram-media|tiktok-embed|bluesky-embed|fb-post", re.I)
+_EMBED_WRAPPERS = re.compile(r"embed|tweet|twitter|instagram|social|media", re.I)
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -109,9 +110,26 @@ def is_noise(el: html.HtmlElement) -> bool:
         return True
     if (el.get("role") or "").lower() in _NOISE_ROLES:
         return True
-    if tag == "blockquote" or _EMBED_CLASSES.search(el.get("class") or ""):
-        return False
     return not _NOISE_WORDS.isdisjoint(class_words(el))
+
+
+def unmark_embeds(root: html.HtmlElement) -> None:
+    """Strip the names of quoted posts and their wrappers so no rule drops them.
+
+    A tweet the story quotes is part of the story, but readability and our
+    own name rules would both take `twitter-tweet` for a widget.
+    """
+    for quote in root.iter("blockquote"):
+        if not _EMBED_CLASSES.search(quote.get("class") or ""):
+            continue
+        el = quote
+        for _ in range(4):
+            if el is quote or _EMBED_WRAPPERS.search(f"{el.get('class')} {el.get('id')}"):
+                el.attrib.pop("class", None)
+                el.attrib.pop("id", None)
+            el = el.getparent()
+            if el is None or el.tag in ("body", "article", "main"):
+                break
 
 
 def remove_noise(root: html.HtmlElement, protect_share: float = PROTECT_SHARE) -> None:

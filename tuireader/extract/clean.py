@@ -9,7 +9,7 @@ from readability import Document
 from readability.readability import Unparseable
 
 from tuireader.errors import ExtractError
-from tuireader.extract.boilerplate import remove_noise
+from tuireader.extract.boilerplate import remove_noise, unmark_embeds
 from tuireader.extract.meta import PageMeta, read_meta
 from tuireader.extract.parse import parse_document, parse_fragment
 from tuireader.extract.plain import tree_to_text
@@ -47,6 +47,7 @@ class _Readability(Document):
 def _clean_page(page: str | bytes, url: str) -> CleanedPage:
     root = parse_document(page)
     meta = read_meta(root, url)
+    unmark_embeds(root.body)
     remove_noise(root.body)
     article = _readable(root)
     remove_noise(article)
