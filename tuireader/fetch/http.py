@@ -6,6 +6,7 @@ cap ends slow-drip servers that would pass every per-read timeout.
 """
 
 import asyncio
+import socket
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -183,15 +184,32 @@ def retry_until(value: str | None) -> str | None:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+def _root_cause(error: BaseException) -> BaseException | None:
+    """The OSError under httpx's and anyio's wrappers, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        deeper = current.__cause__ or current.__context__
+        if isinstance(current, OSError) and (current.errno or deeper is None):
+            return current
+        if isinstance(current, BaseExceptionGroup) and current.exceptions:
+            current = current.exceptions[0]
+            continue
+        current = deeper
+    return None
+
+
 def _describe(error: httpx.HTTPError) -> str:
     """Short reasons: 'connection refused', not a stack of wrapped exceptions."""
     text = str(error) or type(error).__name__
     if isinstance(error, httpx.ConnectError):
-        if "refused" in text.lower():
+        cause = _root_cause(error)
+        if isinstance(cause, ConnectionRefusedError) or "refused" in text.lower():
             return "connection refused"
-        if "name" in text.lower() and "resolution" in text.lower():
+        if isinstance(cause, socket.gaierror) or "resolution" in text.lower():
             return "host not found (offline?)"
-        return f"cannot connect: {text}"
+        return f"cannot connect: {cause or text}"
     if isinstance(error, httpx.RemoteProtocolError):
         return f"server broke the connection: {text}"
     return f"network error: {text}"
