@@ -154,6 +154,28 @@ def remove_noise(root: html.HtmlElement, protect_share: float = PROTECT_SHARE) -
             el.drop_tree()
 
 
+def largest_block(root: html.HtmlElement) -> html.HtmlElement:
+    """The element with the most text of its own or in its `<p>` children.
+
+    The rescue when readability finds nothing: it ignores names and hiding,
+    so a page that hides its story until a script runs still gives it.
+    """
+    for el in _walk(root):
+        if el.tag in _CODE_TAGS:
+            el.drop_tree()
+    scores: dict[html.HtmlElement, int] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        own = len((el.text or "").strip()) + sum(len((child.tail or "").strip()) for child in el)
+        if own:
+            scores[el] = scores.get(el, 0) + own
+        parent = el.getparent()
+        if el.tag == "p" and parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(el.text_content())
+    return max(scores, key=scores.__getitem__, default=root)
+
+
 def _paragraph_chars(el: html.HtmlElement) -> int:
     """Text in the paragraphs below `el`: stories are paragraphs, menus are not."""
     return sum(len(p.text_content()) for p in el.iter("p"))

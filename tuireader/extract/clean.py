@@ -9,7 +9,7 @@ from readability import Document
 from readability.readability import Unparseable
 
 from tuireader.errors import ExtractError
-from tuireader.extract.boilerplate import remove_noise, unmark_embeds
+from tuireader.extract.boilerplate import largest_block, remove_noise, unmark_embeds
 from tuireader.extract.meta import PageMeta, read_meta
 from tuireader.extract.parse import parse_document, parse_fragment
 from tuireader.extract.plain import tree_to_text
@@ -17,6 +17,9 @@ from tuireader.extract.sanitize import sanitize
 from tuireader.extract.tidy import tidy_article
 from tuireader.models import CleanedPage
 
+# Less text than this means readability missed the story (a page that hides
+# its text until a script runs, or no paragraph structure at all).
+_MIN_TEXT = 100
 # Errors lxml and readability raise on hostile input; all become ExtractError.
 _PARSE_ERRORS = (etree.LxmlError, Unparseable, ValueError, TypeError, RecursionError)
 
@@ -54,6 +57,11 @@ def _clean_page(page: str | bytes, url: str) -> CleanedPage:
     tidy_article(article, meta)
     body = sanitize(article, url)
     text = tree_to_text(body)
+    if len(text) < _MIN_TEXT:
+        rescue = sanitize(largest_block(parse_document(page)), url)
+        rescued = tree_to_text(rescue)
+        if len(rescued) > len(text):
+            body, text = rescue, rescued
     if not text:
         raise ExtractError("no article text found")
     return _page(body, text, meta)
