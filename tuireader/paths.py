@@ -30,10 +30,6 @@ class Paths:
         return self.data_dir / "tuireader.db"
 
     @property
-    def saved_dir(self) -> Path:
-        return self.data_dir / "saved"
-
-    @property
     def config_file(self) -> Path:
         return self.config_dir / "config.toml"
 
@@ -44,7 +40,7 @@ class Paths:
 
     def ensure(self) -> "Paths":
         """Create the folders; raises OSError if the place is not writable."""
-        for folder in (self.data_dir, self.config_dir, self.cache_dir, self.saved_dir):
+        for folder in (self.data_dir, self.config_dir, self.cache_dir):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 
