@@ -57,16 +57,21 @@ def tree_to_text(root: html.HtmlElement) -> str:
             elif tag in _CELL_TAGS and any(part.strip() for part in parts):
                 parts.append(" | ")
             if tag and el.text:
-                parts.append(el.text)
+                parts.append(el.text if in_pre else _flat(el.text))
         else:
             if tag in BLOCK_TAGS:
                 flush()
             if tag == "pre":
                 in_pre -= 1
             if el.tail and el is not root:
-                parts.append(el.tail)
+                parts.append(el.tail if in_pre else _flat(el.tail))
     flush()
     return "\n\n".join(blocks)
+
+
+def _flat(text: str) -> str:
+    """Source newlines outside `<pre>` are spaces; only `<br>` breaks a line."""
+    return text.replace("\n", " ")
 
 
 def _tidy(text: str) -> str:
