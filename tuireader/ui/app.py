@@ -1,0 +1,79 @@
+"""The Textual app: a Library, the main screen, the theme and what is remembered.
+
+The app takes a ready `Library`, so tests build it on a tmp_path profile and
+the launcher on the user's. Keys from config.toml's `[keys]` become
+Textual's keymap; the same command table feeds the command palette.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+
+from tuireader.library import Library
+from tuireader.ui.keys import COMMANDS, keys_for
+from tuireader.ui.screens import MainScreen
+from tuireader.ui.state import load_state, save_state
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReaderApp(App[None]):
+    """tuireader's terminal UI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuireader"
+
+    def __init__(
+        self, library: Library, *, refresh_on_start: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.clock = clock
+        self.refresh_on_start = refresh_on_start
+        self.state = load_state(library.paths.state_file)
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.library.config.keys)
+        theme = self.library.config.theme or self.state.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen(
+            self.library, self.state, self.clock, refresh_on_start=self.refresh_on_start,
+        ))
+
+    def on_unmount(self) -> None:
+        self.save_state()
+
+    def save_state(self) -> None:
+        save_state(self.library.paths.state_file, self.state)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        self.state.theme = theme.name
+        self.save_state()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every command of the key table by name."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for command in COMMANDS:
+            if command.palette:
+                yield SystemCommand(
+                    command.description,
+                    f"keys: {keys_for(command, self.library.config.keys)}",
+                    partial(screen.run_action, command.id),
+                )

@@ -1,0 +1,75 @@
+"""Every command of the app in one table: its keys, its help line, its palette entry.
+
+One table feeds the bindings, the help screen and the command palette, so
+they cannot disagree. The `id` of each entry is both the action name and the
+binding id, which is what `[keys]` in config.toml names to change its keys
+(Textual's keymap).
+"""
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing a person can do, and the keys that do it by default."""
+
+    id: str
+    keys: str
+    description: str
+    footer: str = ""  # the short label when the footer shows it
+    palette: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("cursor_down", "j", "Move down", palette=False),
+    Command("cursor_up", "k", "Move up", palette=False),
+    Command("open", "enter", "Open the article", palette=False),
+    Command("next_pane", "tab", "Next pane", palette=False),
+    Command("previous_pane", "shift+tab", "Previous pane", palette=False),
+    Command("next_unread", "n", "Next unread article"),
+    Command("previous_unread", "p", "Previous unread article"),
+    Command("page_down", "space", "Page the article down", palette=False),
+    Command("page_up", "b", "Page the article up", palette=False),
+    Command("top", "g,home", "Go to the top", palette=False),
+    Command("bottom", "G,end", "Go to the bottom", palette=False),
+    Command("search", "slash", "Search cached articles", footer="Search"),
+    Command("refresh_feed", "r", "Refresh this feed"),
+    Command("refresh_all", "R", "Refresh all feeds", footer="Refresh"),
+    Command("toggle_saved", "s", "Save or unsave the article"),
+    Command("toggle_read", "m", "Mark the article read or unread"),
+    Command("mark_all_read", "A", "Mark every article here read"),
+    Command("open_browser", "o", "Open the article in the browser"),
+    Command("copy_link", "y", "Copy the article's link"),
+    Command("add_feed", "a", "Add a feed"),
+    Command("remove_feed", "d", "Remove this feed"),
+    Command("toggle_related", "backslash", "Show or hide related stories"),
+    Command("toggle_theme", "ctrl+t", "Switch dark and light theme"),
+    Command("help", "question_mark", "Help: every key", footer="Help"),
+    Command("quit", "q", "Quit", footer="Quit", palette=False),
+)
+
+BY_ID = {command.id: command for command in COMMANDS}
+
+
+def bindings() -> list[Binding]:
+    """The screen's bindings; ids let config.toml's [keys] change them."""
+    return [
+        Binding(command.keys, command.id, command.footer or command.description,
+                show=bool(command.footer), tooltip=command.description, id=command.id)
+        for command in COMMANDS
+    ]
+
+
+def keys_for(command: Command, keymap: dict[str, str]) -> str:
+    """The keys in force for a command, as a person would type them."""
+    keys = keymap.get(command.id, command.keys)
+    return ", ".join(_display(key.strip()) for key in keys.split(",") if key.strip())
+
+
+_NAMES = {"slash": "/", "question_mark": "?", "backslash": "\\", "space": "space"}
+
+
+def _display(key: str) -> str:
+    return _NAMES.get(key, key)

@@ -1,0 +1,503 @@
+"""The main screen: feeds, articles, the reading pane and related stories.
+
+It owns the panes' attributes and every library call, each in a thread
+worker: widgets below it post messages up, and worker results come back as
+messages too, so no reactive is ever set from a thread.
+"""
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import ClassVar
+
+from rich.console import RenderableType
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, OptionList
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tuireader.errors import TuireaderError
+from tuireader.library import Library
+from tuireader.models import Article, ArticleRow, Feed, RefreshReport, RelatedHit, View
+from tuireader.refresh import Progress
+from tuireader.render import render_article
+from tuireader.text import clean_line, is_web_url
+from tuireader.ui import keys
+from tuireader.ui.messages import OpenArticle, RefreshFinished, RefreshProgressed
+from tuireader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
+from tuireader.ui.screens.help import HelpScreen
+from tuireader.ui.screens.search import SearchScreen
+from tuireader.ui.state import UiState
+from tuireader.ui.widgets import (
+    ArticleList,
+    FeedList,
+    ReadingPane,
+    RelatedPanel,
+    StatusBar,
+    place_of_feed,
+)
+
+RELOAD_EVERY_SECONDS = 1.0
+
+
+class RefreshCancelled(Exception):
+    """Raised from the progress callback to stop a refresh whose worker was cancelled."""
+
+
+class MainScreen(Screen[None]):
+    """Three panes and a sidebar; the sidebar folds away below 120 columns."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings()
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (120, "-wide"),
+    ]
+
+    class _FeedsLoaded(Message):
+        def __init__(self, feeds: list[Feed], saved: int) -> None:
+            super().__init__()
+            self.feeds = feeds
+            self.saved = saved
+
+    class _ArticleLoaded(Message):
+        def __init__(self, article: Article, body: RenderableType) -> None:
+            super().__init__()
+            self.article = article
+            self.body = body
+
+    class _RelatedLoaded(Message):
+        def __init__(self, article_id: int, hits: list[RelatedHit], outlets: list[str]) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.hits = hits
+            self.outlets = outlets
+
+    class _RowChanged(Message):
+        """Marks changed in the cache (read, saved): show them without a reload."""
+
+        def __init__(self, row: ArticleRow, note: str = "") -> None:
+            super().__init__()
+            self.row = row
+            self.note = note
+
+    class _Said(Message):
+        """A line for the status bar from a worker; `reload` re-reads lists and counts."""
+
+        def __init__(self, text: str, reload: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.reload = reload
+
+    def __init__(
+        self, library: Library, state: UiState, clock: Callable[[], datetime],
+        refresh_on_start: bool = False,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.state = state
+        self.clock = clock
+        self.refresh_on_start = refresh_on_start
+        self.opened: ArticleRow | None = None
+        self._restore_id = state.article_id
+        self._place_wanted: str | None = state.place
+        self._refreshing = False
+        self._stale = False
+        self._failures: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield FeedList(id="feeds")
+            with Vertical(id="center"):
+                yield ArticleList(self.library, self.clock, id="articles")
+                yield ReadingPane(id="reader")
+            yield RelatedPanel(id="related")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {"#feeds": "Feeds", "#articles": "Articles", "#reader": "Article",
+                  "#related": "Related stories"}
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        self.query_one(RelatedPanel).note("Open an article to see related stories.")
+        self.query_one(ArticleList).focus()
+        self._load_feeds()
+        self.set_interval(RELOAD_EVERY_SECONDS, self._reload_if_stale)
+        if self.refresh_on_start:
+            self.start_refresh(None)
+        else:
+            self.say("Showing the cache. Press R to refresh, ? for help.")
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def feed_list(self) -> FeedList:
+        return self.query_one(FeedList)
+
+    def say(self, text: str) -> None:
+        self.query_one(StatusBar).say(text)
+
+    # Feeds and views
+
+    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
+    def _load_feeds(self) -> None:
+        feeds = self.library.feeds()
+        saved = self.library.count(View(saved=True))
+        self.post_message(self._FeedsLoaded(feeds, saved))
+
+    @on(_FeedsLoaded)
+    def _feeds_loaded(self, message: _FeedsLoaded) -> None:
+        feed_list = self.feed_list
+        gone = feed_list.set_feeds(message.feeds, message.saved)
+        wanted, self._place_wanted = self._place_wanted, None
+        if wanted or gone:
+            feed_list.select_place(wanted or feed_list.place)
+
+    @on(FeedList.Chosen)
+    def _chosen(self, message: FeedList.Chosen) -> None:
+        self.sub_title = clean_line(message.label, 200)
+        self.state.place = message.place
+        self.articles.show(message.view, keep_id=self._restore_id)
+
+    @on(OptionList.OptionSelected, "#feeds")
+    def _feed_entered(self) -> None:
+        self.articles.focus()
+
+    @on(ArticleList.Loaded)
+    def _articles_loaded(self, message: ArticleList.Loaded) -> None:
+        restore, self._restore_id = self._restore_id, None
+        row = self.articles.cursor_row
+        if restore is not None and row is not None and row.id == restore:
+            self.open_article(restore)
+        if message.total == 0 and self.opened is None:
+            self.query_one(ReadingPane).note("No articles here yet. Press R to refresh.")
+
+    @on(ArticleList.NoUnread)
+    def _no_unread(self) -> None:
+        self.say("No more unread articles this way.")
+
+    def _reload_if_stale(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._reload()
+
+    def _reload(self) -> None:
+        self._load_feeds()
+        self.articles.reload()
+
+    # Reading
+
+    @on(OpenArticle)
+    def _open_requested(self, message: OpenArticle) -> None:
+        self.open_article(message.article_id)
+
+    def open_article(self, article_id: int) -> None:
+        self.state.article_id = article_id
+        self.app.save_state()  # type: ignore[attr-defined]
+        self._load_article(article_id)
+        self.query_one(RelatedPanel).note("Looking for related stories…")
+        self._load_related(article_id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load_article(self, article_id: int) -> None:
+        article = self.library.article(article_id)
+        if not article.read:
+            self.library.mark_read([article_id])
+            article = replace(article, read=True)
+        body = render_article(article)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._ArticleLoaded(article, body))
+
+    @on(_ArticleLoaded)
+    def _article_loaded(self, message: _ArticleLoaded) -> None:
+        self.query_one(ReadingPane).show(message.body)
+        self.opened = _row_of(message.article)
+        self.articles.update_row(self.opened)
+        self._load_feeds()
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _load_related(self, article_id: int) -> None:
+        hits = self.library.related(article_id)
+        outlets = self.library.story_outlets(article_id) if any(
+            hit.same_story for hit in hits) else []
+        self.post_message(self._RelatedLoaded(article_id, hits, outlets))
+
+    @on(_RelatedLoaded)
+    def _related_loaded(self, message: _RelatedLoaded) -> None:
+        if self.state.article_id == message.article_id:
+            self.query_one(RelatedPanel).show(message.hits, message.outlets, self.clock())
+
+    def current_row(self) -> ArticleRow | None:
+        """The article a command acts on: the list's cursor when the list has focus."""
+        if self.focused is self.articles or self.opened is None:
+            return self.articles.cursor_row
+        return self.opened
+
+    # Refresh
+
+    def start_refresh(self, feed_ids: list[int] | None) -> None:
+        if self._refreshing:
+            self.say("A refresh is already running.")
+            return
+        self._refreshing = True
+        self._failures = []
+        self.say("Refreshing…")
+        self._refresh(feed_ids)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh(self, feed_ids: list[int] | None) -> None:
+        worker = get_current_worker()
+
+        def progress(step: Progress) -> None:
+            if worker.is_cancelled:
+                raise RefreshCancelled
+            self.post_message(RefreshProgressed(step))
+
+        try:
+            report = self.library.refresh_sync(feed_ids=feed_ids, progress=progress)
+        except RefreshCancelled:
+            return
+        except TuireaderError as error:
+            self.post_message(RefreshFinished(None, str(error)))
+            return
+        self.post_message(RefreshFinished(report))
+
+    @on(RefreshProgressed)
+    def _progressed(self, message: RefreshProgressed) -> None:
+        step = message.progress
+        line = f"Refreshing: {step.feeds_done}/{step.feeds_total} feeds"
+        if step.pages_total:
+            line += f", {step.pages_done}/{step.pages_total} pages"
+        result = step.result
+        if result is not None:
+            self._stale = True
+            if result.error:
+                self._failures.append(f"{result.feed_url}: {result.error}")
+        if self._failures:
+            line += f" · {len(self._failures)} failed (last: {self._failures[-1]})"
+        self.say(clean_line(line, 400))
+
+    @on(RefreshFinished)
+    def _finished(self, message: RefreshFinished) -> None:
+        self._refreshing = False
+        self._reload()
+        if message.report is None:
+            self.say(f"Refresh failed: {message.error}")
+            return
+        self.say(clean_line(summary(message.report), 400))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's unexpected failure lands: a status line, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "refresh":
+            self._refreshing = False
+        error = event.worker.error
+        self.say(clean_line(f"Something went wrong: {error}", 400))
+
+    # Actions (ids and keys in tuireader.ui.keys)
+
+    def action_cursor_down(self) -> None:
+        self._move(down=True)
+
+    def action_cursor_up(self) -> None:
+        self._move(down=False)
+
+    def _move(self, down: bool) -> None:
+        target = self.focused
+        if isinstance(target, ArticleList | OptionList):
+            (target.action_cursor_down if down else target.action_cursor_up)()
+        elif isinstance(target, Widget):
+            (target.scroll_down if down else target.scroll_up)(animate=False)
+
+    def action_open(self) -> None:
+        self.articles.action_open()
+
+    def action_next_pane(self) -> None:
+        self.focus_next()
+
+    def action_previous_pane(self) -> None:
+        self.focus_previous()
+
+    def action_next_unread(self) -> None:
+        self.articles.find_unread(forward=True)
+
+    def action_previous_unread(self) -> None:
+        self.articles.find_unread(forward=False)
+
+    def action_page_down(self) -> None:
+        self.query_one(ReadingPane).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one(ReadingPane).scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self._ends(top=True)
+
+    def action_bottom(self) -> None:
+        self._ends(top=False)
+
+    def _ends(self, top: bool) -> None:
+        target = self.focused
+        if isinstance(target, ArticleList):
+            (target.action_top if top else target.action_bottom)()
+        elif isinstance(target, OptionList):
+            (target.action_first if top else target.action_last)()
+        elif isinstance(target, Widget):
+            (target.scroll_home if top else target.scroll_end)(animate=False)
+
+    def action_search(self) -> None:
+        def chosen(article_id: int | None) -> None:
+            if article_id is not None:
+                self.open_article(article_id)
+
+        self.app.push_screen(SearchScreen(self.library, self.clock), chosen)
+
+    def action_refresh_feed(self) -> None:
+        feed = self.feed_list.current_feed
+        self.start_refresh([feed.id] if feed else None)
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def action_toggle_saved(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._set_saved(row, not row.saved)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _set_saved(self, row: ArticleRow, saved: bool) -> None:
+        article = self.library.set_saved(row.id, saved)
+        self.post_message(self._RowChanged(
+            _row_of(article), "Saved: kept offline for good." if saved else "No longer saved."))
+
+    def action_toggle_read(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._set_read(row, not row.read)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _set_read(self, row: ArticleRow, read: bool) -> None:
+        self.library.mark_read([row.id], read)
+        self.post_message(self._RowChanged(replace(row, read=read)))
+
+    @on(_RowChanged)
+    def _row_changed(self, message: _RowChanged) -> None:
+        self.articles.update_row(message.row)
+        if self.opened is not None and self.opened.id == message.row.id:
+            self.opened = message.row
+        if message.note:
+            self.say(message.note)
+        self._load_feeds()
+
+    def action_mark_all_read(self) -> None:
+        if self.articles.view is not None:
+            self._mark_all_read(self.articles.view)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _mark_all_read(self, view: View) -> None:
+        count = self.library.mark_all_read(view)
+        self.post_message(self._Said(f"Marked {count} article{'s' * (count != 1)} read.",
+                                     reload=True))
+
+    @on(_Said)
+    def _said(self, message: _Said) -> None:
+        if message.text:
+            self.say(message.text)
+        if message.reload:
+            self._reload()
+
+    def action_open_browser(self) -> None:
+        row = self.current_row()
+        if row is None or not is_web_url(row.url):
+            self.say("This article has no web link to open.")
+            return
+        self._open_link(row.url)
+        self.say("Opening the article in the browser…")
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_link(self, url: str) -> None:
+        """webbrowser may wait for the browser to start, so not on the event loop."""
+        if not webbrowser.open(url):
+            self.post_message(self._Said("No browser could be started."))
+
+    def action_copy_link(self) -> None:
+        row = self.current_row()
+        if row is None or not is_web_url(row.url):
+            self.say("This article has no web link to copy.")
+            return
+        self.app.copy_to_clipboard(row.url)
+        self.say("Link copied.")
+
+    def action_add_feed(self) -> None:
+        def added(feed: Feed | None) -> None:
+            if feed is None:
+                return
+            self.say(clean_line(f"Added {feed.title or feed.url}; fetching it…", 400))
+            self._place_wanted = place_of_feed(feed.id)
+            self.start_refresh([feed.id])
+            self._load_feeds()
+
+        self.app.push_screen(AddFeedDialog(self.library), added)
+
+    def action_remove_feed(self) -> None:
+        feed = self.feed_list.current_feed
+        if feed is None:
+            self.say("Choose a feed in the feed list first.")
+            return
+        name = clean_line(feed.title or feed.url, 200)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove_feed(feed)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove the feed “{name}”? Its articles go; saved ones stay."), answered)
+
+    @work(thread=True, group="feeds-edit", exit_on_error=False)
+    def _remove_feed(self, feed: Feed) -> None:
+        self.library.remove_feed(feed.url)
+        self.post_message(self._Said(
+            clean_line(f"Removed {feed.title or feed.url}.", 400), reload=True))
+
+    def action_toggle_related(self) -> None:
+        self.toggle_class("-related-flipped")
+
+    def action_toggle_theme(self) -> None:
+        self.app.action_toggle_theme()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.library.config.keys))
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+
+def _row_of(article: Article) -> ArticleRow:
+    return ArticleRow(
+        id=article.id, feed_id=article.feed_id, feed_title=article.feed_title,
+        title=article.title, url=article.url, published=article.published,
+        read=article.read, saved=article.saved,
+    )
+
+
+def summary(report: RefreshReport) -> str:
+    """One line for the status bar; 'offline' when every feed failed to fetch."""
+    failures = report.failures
+    if report.feeds and len(failures) == len(report.feeds):
+        return f"Offline: {len(failures)} feed{'s' * (len(failures) != 1)} failed to fetch." \
+            " Showing the cache."
+    line = f"{report.new_articles} new article{'s' * (report.new_articles != 1)}" \
+        f" from {len(report.feeds)} feed{'s' * (len(report.feeds) != 1)}"
+    if failures:
+        first = failures[0]
+        line += f"; {len(failures)} failed ({first.feed_url}: {first.error})"
+    return line + "."
