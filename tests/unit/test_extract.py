@@ -70,6 +70,12 @@ def test_content_farm_copy_gives_the_story_paragraphs_alone() -> None:
 # (boilerplate before the story, after it, strings that must be gone), one per kind.
 BOILERPLATE = {
     "share bar by its words": ("<p>Share post:</p>", "<p>Share this article</p>", ("Share",)),
+    "hover card inside a paragraph": (
+        "",
+        "<p>The minister <span class='person-tooltip'>Profile: minister since 2019, "
+        "previously mayor of the valley town</span> said the report would be read in full.</p>",
+        ("Profile",),
+    ),
     "share widget by its name": (
         "<div class='article-share-buttons'><a href='/fb'>Facebook</a> <a href='/x'>X</a></div>",
         "",
@@ -99,10 +105,11 @@ BOILERPLATE = {
         "<p>Please enter your name here</p><p>You have entered an incorrect email address!</p>",
         ("Please enter", "Leave a Reply", "incorrect email"),
     ),
-    "repeated byline and dateline": (
-        "<p>By Maria Lopez</p><p>Updated 10:42 a.m. EDT, Monday, March 4, 2024</p>",
+    "repeated title, byline and dateline": (
+        "<h2>River levels fall</h2><p>By Maria Lopez</p>"
+        "<p>Updated 10:42 a.m. EDT, Monday, March 4, 2024</p>",
         "",
-        ("Maria Lopez", "10:42"),
+        ("River levels", "Maria Lopez", "10:42"),
     ),
     "newsletter box and author bio": (
         "",

@@ -33,6 +33,7 @@ _NOISE_WORDS = frozenset(
         "author", "authors", "bio", "avatar", "widget", "widgets", "trending", "popular",
         "toolbar", "tools", "print", "login", "skip", "paywall", "meta", "dateline",
         "timestamp", "follow", "rating", "reactions", "pagination", "pager", "jump",
+        "tooltip", "popover", "rollover", "hovercard",
     }
 )  # fmt: skip
 # Whole class tokens for text that is not shown to sighted readers.

@@ -25,7 +25,8 @@ _SHORT = 200
 # Whole short blocks that are widgets, forms or notices, in any position.
 _JUNK = re.compile(
     r"""^(?:
-        (?:share|sharing|share\ this(?:\ (?:post|article|story|page))?|share\ (?:on|via)\ \w+
+        (?:share|sharing|share\ this(?:\ (?:post|article|story|page))?
+           |share\ (?:this\ )?(?:on|via)\ \w+
            |tweet|email|e-mail|print|pin\ it|whatsapp|facebook|twitter|linkedin|reddit)\W*$
       | share\ (?:this\ )?(?:post|article|story)?\s*:
       | like\ this\ (?:story|article)\b
@@ -161,7 +162,7 @@ def _is_lead_noise(text: str, meta: PageMeta) -> bool:
     if len(text) > 160:
         return False
     folded = text.casefold()
-    if meta.title and folded == meta.title.casefold():
+    if meta.title and len(text) >= 10 and folded in meta.title.casefold():
         return True
     if _BYLINE.search(text) and len(text) <= 100:
         return True
