@@ -204,3 +204,21 @@ def test_clean_fragment_sanitizes_feed_html() -> None:
 def test_clean_fragment_never_raises(markup: str) -> None:
     result = clean_fragment(markup, "")
     assert result.text == ""
+
+
+def test_story_sentences_using_widget_words_stay() -> None:
+    prose = [
+        "Share prices in the water company fell by a tenth after the floods, and investors asked "
+        "whether the pumps had been switched on too late to save the lower fields.",
+        "More than two hundred people attended the meeting, where satellite images by the space "
+        "agency showed how far the water had spread across the valley in a single night.",
+        "Comments from the mayor, who called the response slow, were repeated by farmers who said "
+        "they had been told to wait for a letter that never came (one of them showed it).",
+        "Related costs, including the hire of pumps and the repair of roads, will be shared "
+        "between the county and the river authority under an agreement signed last year.",
+    ]
+    extra = "".join(f"<p>{text}</p>" for text in prose)
+    result = clean_page(page(after=extra), URL)
+    assert_story_only(result.text)
+    for text in prose:
+        assert text in result.text

@@ -141,12 +141,20 @@ def _is_junk(el: html.HtmlElement, text: str) -> bool:
         return True
     if _CONTRIBUTORS.search(text):
         return True
-    return el.tag in ("figcaption", "p", "div") and _is_caption(el, text)
+    return el.tag in ("figcaption", "p", "div") and _is_caption(text)
 
 
-def _is_caption(el: html.HtmlElement, text: str) -> bool:
-    """A short block naming a photographer or agency is a caption, not prose."""
-    return len(text) <= _SHORT * 2 and bool(_CREDIT.search(text[-80:]))
+def _is_caption(text: str) -> bool:
+    """A block ending in a photo credit is a caption, not prose.
+
+    Long blocks count only when the credit is a closing parenthesis, so a
+    paragraph that merely mentions "images by" stays.
+    """
+    tail = text[-80:]
+    if len(text) <= _SHORT:
+        return bool(_CREDIT.search(tail))
+    closing = tail[tail.rfind("(") :] if text.endswith(")") and "(" in tail else ""
+    return bool(closing and _CREDIT.search(closing))
 
 
 def _is_tail_marker(el: html.HtmlElement, text: str) -> bool:
