@@ -42,9 +42,9 @@ class _Readability(Document):
     removed scripts and styles already and resolve the few kept links later.
     """
 
-    def _parse(self, input: html.HtmlElement) -> html.HtmlElement:
+    def _parse(self, tree: html.HtmlElement) -> html.HtmlElement:
         self.encoding = "utf-8"
-        return copy.deepcopy(input)
+        return copy.deepcopy(tree)
 
 
 def _clean_page(page: str | bytes, url: str) -> CleanedPage:
@@ -68,11 +68,9 @@ def _clean_page(page: str | bytes, url: str) -> CleanedPage:
 
 
 def _readable(root: html.HtmlElement) -> html.HtmlElement:
-    summary = _Readability(root).summary(html_partial=True)
-    article = parse_fragment(summary)
-    if article is None:
-        raise ExtractError("no article found")
-    return article
+    """readability's pick as a tree; an empty `<div>` when it found nothing."""
+    article = parse_fragment(_Readability(root).summary(html_partial=True))
+    return article if article is not None else html.Element("div")
 
 
 def _page(body: html.HtmlElement, text: str, meta: PageMeta) -> CleanedPage:

@@ -8,7 +8,7 @@ the visible text. Every value is cleaned of control characters here, once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -43,7 +43,7 @@ _DATE_KEYS = (
 )
 _SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
 _IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
-_ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage")
+_ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle"})
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _json_ld_article(root: html.HtmlElement) -> dict:
         kinds = item.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         names = {kind.lower() for kind in kinds if isinstance(kind, str)}
-        if names & set(_ARTICLE_TYPES[:-1]) or any(name.endswith("article") for name in names):
+        if names & _ARTICLE_TYPES or any(name.endswith("article") for name in names):
             return item
         if not fallback and "webpage" in names:
             fallback = item
@@ -193,8 +193,8 @@ def resolve_url(value: str | None, base: str) -> str:
     return absolute if is_web_url(absolute) else ""
 
 
-def _first_date(values: object) -> str | None:
-    for value in values:  # type: ignore[attr-defined]
+def _first_date(values: Iterable[object]) -> str | None:
+    for value in values:
         if isinstance(value, str) and value.strip():
             parsed = to_utc_iso(value)
             if parsed:
