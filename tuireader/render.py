@@ -147,9 +147,8 @@ def _blocks(container: html.HtmlElement, depth: int) -> list[RenderableType]:
 
     def close_run() -> None:
         nonlocal run
-        run.rstrip()
         if run.plain.strip():
-            blocks.append(run)
+            blocks.append(_strip(run))
         run = Text()
 
     for child in container:
@@ -190,6 +189,14 @@ def _block(el: html.HtmlElement, tag: str, depth: int) -> list[RenderableType]:
     return _blocks(el, depth)
 
 
+def _strip(text: Text) -> Text:
+    """`text` without leading or trailing whitespace and line breaks."""
+    plain = text.plain
+    start = len(plain) - len(plain.lstrip())
+    end = len(plain.rstrip())
+    return text[start:end] if (start, end) != (0, len(plain)) else text
+
+
 def _inline_text(el: html.HtmlElement, style: Style, depth: int) -> Text:
     text = Text()
     if el.text:
@@ -199,16 +206,17 @@ def _inline_text(el: html.HtmlElement, style: Style, depth: int) -> Text:
             _inline(text, child, style, depth + 1)
         if child.tail:
             _append_words(text, child.tail, style)
-    text.rstrip()
-    return text
+    return _strip(text)
 
 
 def _inline(text: Text, el: html.HtmlElement, style: Style, depth: int) -> None:
     """Append an inline element (and its children) to `text`."""
     tag = _tag(el)
     if tag == "br":
-        text.rstrip()
-        text.append("\n")
+        if text.plain.endswith(" "):
+            text.right_crop(1)
+        if not text.plain.endswith("\n\n"):
+            text.append("\n")
         return
     if tag == "img":
         _append_image(text, el)

@@ -188,6 +188,10 @@ def test_html_to_text_does_not_glue_blocks() -> None:
     assert html_to_text("<p>guilty</p><p>A jury</p>") == "guilty\n\nA jury"
 
 
+def test_html_to_text_double_line_break_is_a_paragraph() -> None:
+    assert html_to_text("<div>one<br><br> <br>two<br>three<br></div>") == "one\n\ntwo\nthree"
+
+
 def test_clean_fragment_sanitizes_feed_html() -> None:
     result = clean_fragment(
         "<p onclick='x()'>Feed <b>body</b> <a href='/more'>more</a></p><script>bad()</script>"

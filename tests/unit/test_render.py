@@ -42,6 +42,10 @@ def test_headings_and_paragraphs_with_blank_lines_between() -> None:
     )
 
 
+def test_line_breaks_and_double_breaks() -> None:
+    assert body("<div><br>one<br>two<br><br><br>three<br></div>") == "one\ntwo\n\nthree"
+
+
 def test_bullet_and_numbered_lists() -> None:
     text = body(
         "<ul><li>apples</li><li>pears</li></ul><ol start='3'><li>three</li><li>four</li></ol>"

@@ -75,8 +75,14 @@ def _flat(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in clean_text(text).split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Collapse spaces; `<br><br>` (an empty line) starts a new paragraph."""
+    lines = [_SPACES.sub(" ", line).strip() for line in clean_text(text).split("\n")]
+    paragraphs = "\n".join(lines).split("\n\n")
+    return "\n\n".join(
+        "\n".join(line for line in paragraph.split("\n") if line)
+        for paragraph in paragraphs
+        if paragraph.strip()
+    )
 
 
 def _tidy_pre(text: str) -> str:
