@@ -1,0 +1,302 @@
+"""Whole flows through the app on a real, refreshed demo profile."""
+
+import pytest
+from textual.widgets import Input, OptionList
+from uikit import make_app, screen_text, settle
+
+from tuireader.library import Library
+from tuireader.models import View
+from tuireader.ui.screens import AddFeedDialog, ConfirmDialog, HelpScreen, SearchScreen
+from tuireader.ui.widgets import ArticleList, FeedList, ReadingPane, RelatedPanel
+
+pytestmark = pytest.mark.anyio
+
+
+def feed_id(library: Library, title: str) -> int:
+    return next(feed.id for feed in library.feeds() if feed.title == title)
+
+
+async def choose_feed(pilot, title: str) -> None:
+    feeds = pilot.app.screen.query_one(FeedList)
+    feeds.focus()
+    feeds.highlighted = feeds.get_option_index(f"feed-{feed_id(pilot.app.library, title)}")
+    await settle(pilot)
+
+
+async def test_open_a_feed_and_read_an_article(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await choose_feed(pilot, "Valley Daily")
+        articles = app.screen.query_one(ArticleList)
+        valley = feed_id(demo_library, "Valley Daily")
+        assert articles.view == View(feed_id=valley)
+        assert articles.total == demo_library.count(View(feed_id=valley))
+        await pilot.press("enter")  # from the feed list: go to its articles
+        assert app.focused is articles
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        row = articles.cursor_row
+        assert row is not None and row.feed_id == valley
+        assert row.title in screen_text(app)
+        assert demo_library.article(row.id).read
+        assert "Valley Daily" in app.screen.sub_title
+        assert row.read
+
+
+async def test_jump_to_a_related_story(demo_library: Library) -> None:
+    hit_source = next(
+        row for row in demo_library.page(View(), limit=100)
+        if any(hit.same_story for hit in demo_library.related(row.id))
+    )
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.screen.open_article(hit_source.id)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Same story" in text
+        outlets = demo_library.story_outlets(hit_source.id)
+        assert outlets[0] in text
+        related = app.screen.query_one(RelatedPanel)
+        related.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        opened = app.screen.opened
+        assert opened is not None and opened.id != hit_source.id
+        assert opened.id in {hit.article.id for hit in demo_library.related(hit_source.id)}
+        assert opened.title in screen_text(app)
+
+
+async def test_search_as_you_type_and_open_a_result(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"seawall")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.option_count > 0
+        expected = demo_library.search("seawall", limit=50)[0].article
+        assert expected.title in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.screen.opened is not None and app.screen.opened.id == expected.id
+
+
+async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'"', "-")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "nothing to search for" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_save_and_find_it_under_saved(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("j", "j", "s")
+        await settle(pilot)
+        saved = articles.cursor_row
+        assert saved is not None and saved.saved
+        assert demo_library.article(saved.id).saved
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = feeds.get_option_index("saved")
+        await settle(pilot)
+        assert articles.view == View(saved=True)
+        assert articles.total == 1
+        assert articles.cursor_row is not None and articles.cursor_row.id == saved.id
+        assert "★" in screen_text(app)
+
+
+async def test_mark_read_unread_and_all_read(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("m")
+        await settle(pilot)
+        first = articles.cursor_row
+        assert first is not None and first.read and demo_library.article(first.id).read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not demo_library.article(first.id).read
+        await pilot.press("A")
+        await settle(pilot)
+        assert demo_library.count(View(unread=True)) == 0
+        assert "read" in screen_text(app)
+
+
+async def test_next_and_previous_unread(demo_library: Library) -> None:
+    rows = demo_library.page(View(), limit=5)
+    demo_library.mark_read([rows[1].id, rows[2].id])
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("n")
+        await settle(pilot)
+        assert articles.cursor == 3
+        assert app.screen.opened is not None and app.screen.opened.id == rows[3].id
+        await pilot.press("p")
+        await settle(pilot)
+        assert articles.cursor == 0
+
+
+async def test_add_a_bad_feed_address_shows_the_reason(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddFeedDialog)
+        await pilot.press(*"ftp://example.com/feed", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddFeedDialog)
+        assert "not a web address" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddFeedDialog)
+        assert len(demo_library.feeds()) == 4
+
+
+async def test_remove_a_feed_asks_first(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await choose_feed(pilot, "Wire Service")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Wire Service" in screen_text(app)
+        await pilot.press("n")
+        assert len(demo_library.feeds()) == 4
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert [f.title for f in demo_library.feeds()].count("Wire Service") == 0
+        feeds = app.screen.query_one(FeedList)
+        assert feeds.place == "all"
+        assert "Wire Service" not in screen_text(app).split("Articles")[0]
+
+
+async def test_help_lists_every_binding(demo_library: Library) -> None:
+    from tuireader.ui.keys import COMMANDS
+
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for command in COMMANDS:
+            assert command.description in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_pages_and_panes_by_keyboard(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("G")
+        assert articles.cursor == articles.total - 1
+        await pilot.press("g")
+        assert articles.cursor == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        await pilot.press("space")
+        await pilot.pause()
+        assert reader.scroll_y > 0
+        await pilot.press("b")
+        await pilot.pause()
+        assert reader.scroll_y == 0
+        await pilot.press("tab")
+        assert app.focused is reader
+        await pilot.press("shift+tab", "shift+tab")
+        assert isinstance(app.focused, FeedList)
+
+
+async def test_narrow_terminal_folds_the_sidebar(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        related = app.screen.query_one(RelatedPanel)
+        assert not related.display or related.region.width == 0
+        await pilot.press("backslash")
+        await pilot.pause()
+        assert related.region.width > 0
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert related.region.width == 0
+        await pilot.press("backslash")
+        await pilot.pause()
+        assert related.region.width > 0
+
+
+async def test_command_palette_runs_commands(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Help: every")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_copy_link_and_open_only_web_links(demo_library: Library, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        row = app.screen.query_one(ArticleList).cursor_row
+        await pilot.press("y")
+        assert app.clipboard == row.url
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == [row.url]
+
+
+async def test_theme_and_last_position_are_remembered(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await choose_feed(pilot, "Tech Ledger")
+        await pilot.press("enter", "j", "j", "enter")
+        await settle(pilot)
+        chosen = app.screen.opened
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+    again = make_app(demo_library)
+    async with again.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"
+        assert again.screen.query_one(FeedList).place == f"feed-{chosen.feed_id}"
+        assert again.screen.opened is not None and again.screen.opened.id == chosen.id
+        assert again.screen.query_one(ArticleList).cursor_row.id == chosen.id
+
+
+async def test_keys_from_config_replace_the_defaults(demo_library: Library) -> None:
+    from dataclasses import replace
+
+    demo_library.config = replace(demo_library.config, keys={"help": "f1", "search": "f2"})
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "f1" in screen_text(app)
+        await pilot.press("escape", "f2")
+        assert isinstance(app.screen, SearchScreen)
+        assert isinstance(app.focused, Input)
