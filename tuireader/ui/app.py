@@ -8,6 +8,7 @@ Textual's keymap; the same command table feeds the command palette.
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from multiprocessing import resource_tracker
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -41,6 +42,10 @@ class ReaderApp(App[None]):
         self.clock = clock
         self.refresh_on_start = refresh_on_start
         self.state = load_state(library.paths.state_file)
+        # While Textual runs, sys.stderr is a capture whose fileno() is -1, and
+        # multiprocessing's resource tracker (needed by the refresh's process
+        # pool) hands stderr's fd to its process: start it now, while stderr is real.
+        resource_tracker.ensure_running()
 
     def on_mount(self) -> None:
         self.set_keymap(self.library.config.keys)
