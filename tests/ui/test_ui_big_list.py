@@ -1,0 +1,82 @@
+"""100,000 articles: the first screen comes at once and nothing ever loads them all."""
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from uikit import make_app, profile, screen_text, settle
+
+from tuireader.library import Library
+from tuireader.models import ParsedEntry, View
+from tuireader.storage import articles as article_store
+from tuireader.ui.widgets import ArticleList
+from tuireader.ui.widgets.article_list import MAX_PAGES, PAGE_SIZE
+
+pytestmark = pytest.mark.anyio
+ROWS = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One feed with 100,000 articles, inserted in one transaction."""
+    root = tmp_path_factory.mktemp("big")
+    library = Library(profile(root))
+    feed, _new = library.add_feed("http://127.0.0.1:9/big.xml", "Big Feed")
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    entries = (
+        ParsedEntry(guid=f"g{i}", url=f"https://example.test/{i}", title=f"Article {i:06d}",
+                    published=(start - timedelta(minutes=i)).isoformat())
+        for i in range(ROWS)
+    )
+    with library.db.transaction() as conn:
+        article_store.insert_entries(conn, feed.id, "Big Feed", entries, fetch_pages=False)
+    library.close()
+    return root
+
+
+@pytest.fixture
+def big_library(big_template: Path) -> Iterator[Library]:
+    library = Library(profile(big_template))
+    yield library
+    library.close()
+
+
+async def test_a_huge_view_pages_from_sqlite(big_library: Library) -> None:
+    app = make_app(big_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        started = time.perf_counter()
+        await settle(pilot)
+        assert time.perf_counter() - started < 2.0
+        articles = app.screen.query_one(ArticleList)
+        assert articles.view == View()
+        assert articles.total == ROWS
+        assert "Article 000000" in screen_text(app)
+        assert len(articles._rows) <= 2  # only the pages on screen
+
+        steps = 200
+        started = time.perf_counter()
+        for _ in range(steps):
+            articles.action_cursor_down()
+        per_step = (time.perf_counter() - started) / steps
+        assert per_step < 0.016
+        await settle(pilot)
+        assert articles.cursor == steps
+
+        await pilot.press("G")
+        await settle(pilot)
+        assert articles.cursor == ROWS - 1
+        assert f"Article {ROWS - 1:06d}" in screen_text(app)
+        for _ in range(30):  # page up through many SQLite pages
+            await pilot.press("pageup")
+        await settle(pilot)
+        assert len(articles._rows) <= MAX_PAGES
+        assert len(articles._rows) * PAGE_SIZE < ROWS / 10
+        row = articles.cursor_row
+        assert row is not None and row.title == f"Article {articles.cursor:06d}"
+
+        started = time.perf_counter()
+        for y in range(articles.size.height):
+            articles.render_line(y)
+        assert time.perf_counter() - started < 0.05  # a whole screen of lines
