@@ -120,7 +120,8 @@ class SearchScreen(ModalScreen[int | None]):
 
 def _option(hit: SearchHit, now: datetime) -> Option:
     row = hit.article
-    prompt = Text(row.title or "(untitled)", style="bold")
+    prompt = Text()
+    prompt.append(row.title or "(untitled)", style="bold")
     meta = " · ".join(part for part in (row.feed_title, age(row.published, now)) if part)
     prompt.append("  " + meta, style="dim")
     prompt.append("\n")

@@ -108,5 +108,5 @@ def _entry(title: Text, count: int) -> Table:
     grid = Table.grid(expand=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right", no_wrap=True)
-    grid.add_row(title, Text(str(count) if count else "", style="dim"))
+    grid.add_row(title, Text(f" {count}" if count else "", style="dim"))
     return grid
