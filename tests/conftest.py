@@ -18,3 +18,9 @@ def library(tmp_path: Path) -> Iterator[Library]:
     lib = Library(make_paths(tmp_path / "profile"))
     yield lib
     lib.close()
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Serve test feeds on the IPv4 loopback address, by number."""
+    return ("127.0.0.1", 0)

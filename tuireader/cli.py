@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tuireader import __version__
 from tuireader.errors import TuireaderError, UserError
@@ -21,8 +22,16 @@ EXIT_USER_ERROR = 2
 EXIT_FAILURE = 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line, as SPEC asks."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {clean_line(message, 500)} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tuireader",
         description="A terminal newsreader that reads the whole article, cleanly, offline.",
     )

@@ -95,15 +95,22 @@ def test_spec_commands_and_json_shapes(tmp_path: Path, served: HTTPServer) -> No
     run(data, "unsave", str(bridge["id"]))
 
 
-def test_save_url_reads_back_offline(tmp_path: Path, served: HTTPServer) -> None:
+def test_save_url_reads_back_offline(tmp_path: Path) -> None:
     data = tmp_path / "d"
-    out = run(data, "save", served.url_for("/b.html")).stdout
-    article_id = out.strip()
-    served.stop()
+    server = HTTPServer(host="127.0.0.1")  # its own server, so stopping it is safe
+    server.expect_request("/b.html").respond_with_data(
+        page("Harbour bridge shut", STORY), content_type="text/html"
+    )
+    server.start()
+    url = server.url_for("/b.html")
+    try:
+        article_id = run(data, "save", url).stdout.strip()
+    finally:
+        server.stop()
     plain = run(data, "read", article_id, "--plain").stdout
     assert STORY[2] in plain
     saved = json.loads(run(data, "list", "--saved", "--json").stdout)
-    assert saved[0]["url"] == served.url_for("/b.html")
+    assert saved[0]["url"] == url
 
 
 @pytest.mark.parametrize(
@@ -126,7 +133,7 @@ def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...])
     result = run(tmp_path / "d", *args, check=False)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith(("tuireader: ", "usage: "))
+    assert result.stderr.startswith("tuireader")
 
 
 def test_search_accepts_any_typed_text(tmp_path: Path, served: HTTPServer) -> None:
