@@ -177,8 +177,11 @@ class MainScreen(Screen[None]):
         row = self.articles.cursor_row
         if restore is not None and row is not None and row.id == restore:
             self.open_article(restore)
-        if message.total == 0 and self.opened is None:
-            self.query_one(ReadingPane).note("No articles here yet. Press R to refresh.")
+        if self.opened is None:
+            self.query_one(ReadingPane).note(
+                "Press enter to read the article under the cursor." if message.total
+                else "No articles here yet. Press R to refresh."
+            )
 
     @on(ArticleList.NoUnread)
     def _no_unread(self) -> None:

@@ -350,10 +350,11 @@ class ArticleList(ScrollView, can_focus=True):
         """Marks, title, feed and age; the feed column goes when the list is narrow."""
         meta = self.get_component_rich_style("article-list--meta")
         feed_width = min(20, width // 4) if width >= 60 else 0
-        title_width = max(1, width - 2 - AGE_WIDTH - 1 - (feed_width + 1 if feed_width else 0))
+        title_width = max(1, width - 3 - AGE_WIDTH - 1 - (feed_width + 1 if feed_width else 0))
         line = Text(no_wrap=True, end="")
         line.append("★" if row.saved else " ", self.get_component_rich_style("article-list--saved"))
         line.append(" " if row.read else "●", self.get_component_rich_style("article-list--unread"))
+        line.append(" ")
         title = Text(row.title or "(untitled)", style="" if row.read else "bold")
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
