@@ -24,6 +24,11 @@ def items(server: HTTPServer, names: list[str], day: int = 10) -> list[dict[str,
     ]
 
 
+def serve(server: HTTPServer, path: str, title: str, entries: list[dict[str, str]]) -> None:
+    server.expect_request(path).respond_with_data(
+        rss(title, entries), content_type="application/rss+xml")
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
     lib = Library(profile(tmp_path / "profile"))
@@ -34,8 +39,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 async def test_a_failing_feed_is_marked_and_the_app_lives(
     httpserver: HTTPServer, library: Library
 ) -> None:
-    httpserver.expect_request("/good.xml").respond_with_data(
-        rss("Good News", items(httpserver, ["a", "b"])), content_type="application/rss+xml")
+    serve(httpserver, "/good.xml", "Good News", items(httpserver, ["a", "b"]))
     httpserver.expect_request("/broken.xml").respond_with_data("oops", status=500)
     library.add_feed(httpserver.url_for("/good.xml"))
     library.add_feed(httpserver.url_for("/broken.xml"), "Broken Feed")
@@ -56,8 +60,7 @@ async def test_a_failing_feed_is_marked_and_the_app_lives(
 async def test_offline_start_reads_the_cache_and_says_so(
     httpserver: HTTPServer, library: Library
 ) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss("Cached", items(httpserver, ["x", "y"])), content_type="application/rss+xml")
+    serve(httpserver, "/feed.xml", "Cached", items(httpserver, ["x", "y"]))
     library.add_feed(httpserver.url_for("/feed.xml"))
     library.config = _no_pages(library)
     await library.refresh()
@@ -81,8 +84,7 @@ async def test_new_articles_arrive_without_moving_the_cursor(
     httpserver: HTTPServer, library: Library
 ) -> None:
     names = [f"old{i}" for i in range(30)]
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss("Feed", items(httpserver, names)), content_type="application/rss+xml")
+    serve(httpserver, "/feed.xml", "Feed", items(httpserver, names))
     library.add_feed(httpserver.url_for("/feed.xml"))
     library.config = _no_pages(library)
     await library.refresh()
@@ -95,8 +97,7 @@ async def test_new_articles_arrive_without_moving_the_cursor(
         screen_row = articles.cursor - articles.scroll_offset.y
         httpserver.clear()
         newer = items(httpserver, ["new1", "new2", "new3"], day=12)
-        httpserver.expect_request("/feed.xml").respond_with_data(
-            rss("Feed", newer + items(httpserver, names)), content_type="application/rss+xml")
+        serve(httpserver, "/feed.xml", "Feed", newer + items(httpserver, names))
         await pilot.press("R")
         await settle(pilot, rounds=8)
         assert articles.total == 33

@@ -24,7 +24,7 @@ from tuireader.cli_output import highlighted
 from tuireader.errors import UserError
 from tuireader.library import Library
 from tuireader.models import SearchHit
-from tuireader.timeutil import age
+from tuireader.ui.format import row_meta
 
 DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
@@ -122,7 +122,7 @@ def _option(hit: SearchHit, now: datetime) -> Option:
     row = hit.article
     prompt = Text()
     prompt.append(row.title or "(untitled)", style="bold")
-    meta = " · ".join(part for part in (row.feed_title, age(row.published, now)) if part)
+    meta = row_meta(row, now)
     prompt.append("  " + meta, style="dim")
     prompt.append("\n")
     prompt.append_text(highlighted(hit.snippet))

@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.models import RelatedHit
-from tuireader.timeutil import age
+from tuireader.ui.format import row_meta
 from tuireader.ui.messages import OpenArticle
 
 OUTLETS_SHOWN = 2
@@ -54,6 +54,6 @@ class RelatedPanel(OptionList):
 def _option(hit: RelatedHit, now: datetime) -> Option:
     row = hit.article
     prompt = Text(row.title or "(untitled)")
-    meta = " · ".join(part for part in (row.feed_title, age(row.published, now)) if part)
+    meta = row_meta(row, now)
     prompt.append("\n" + meta, style="dim")
     return Option(prompt, id=str(row.id))
