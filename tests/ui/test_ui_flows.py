@@ -300,3 +300,21 @@ async def test_keys_from_config_replace_the_defaults(demo_library: Library) -> N
         await pilot.press("escape", "f2")
         assert isinstance(app.screen, SearchScreen)
         assert isinstance(app.focused, Input)
+
+
+async def test_feeds_in_folders_sit_under_their_folder(demo_library: Library) -> None:
+    demo_library.add_feed("http://127.0.0.1:9/a.xml", "Alpha Folder Feed", folder="Science")
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        folder = next(i for i, line in enumerate(lines) if "Science" in line)
+        assert "Alpha Folder Feed" in lines[folder + 1]
+
+
+def test_outlets_line_names_a_few_and_counts_the_rest() -> None:
+    from tuireader.ui.widgets import outlets_line
+
+    assert outlets_line(["Wire Service"]) == "Wire Service"
+    assert outlets_line(["Wire Service", "Valley Daily", "A", "B", "C"]) == (
+        "Wire Service, Valley Daily +3")

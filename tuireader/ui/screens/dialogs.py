@@ -54,7 +54,7 @@ class AddFeedDialog(ModalScreen[Feed | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(thread=True, exclusive=True, group="add-feed")
+    @work(thread=True, exclusive=True, group="add-feed", exit_on_error=False)
     def _add(self, url: str) -> None:
         try:
             feed, _is_new = self.library.add_feed(url)

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuireader.cli_output import highlighted
-from tuireader.errors import UserError
+from tuireader.errors import TuireaderError
 from tuireader.library import Library
 from tuireader.models import SearchHit
 from tuireader.ui.format import row_meta
@@ -87,14 +87,14 @@ class SearchScreen(ModalScreen[int | None]):
         if event.option.id:
             self.dismiss(int(event.option.id))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: str) -> None:
         if not query.strip():
             self.post_message(self._Found(query, [], ""))
             return
         try:
             hits = self.library.search(query, limit=RESULT_LIMIT)
-        except UserError as error:
+        except TuireaderError as error:
             self.post_message(self._Found(query, [], str(error)))
             return
         self.post_message(self._Found(query, hits, ""))

@@ -219,7 +219,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # Workers: all SQLite reads happen off the event loop
 
-    @work(thread=True, exclusive=True, group="article-list")
+    @work(thread=True, exclusive=True, group="article-list", exit_on_error=False)
     def _load(
         self, view: View, keep_id: int | None, screen_row: int | None, generation: int,
         height: int,
@@ -236,12 +236,12 @@ class ArticleList(ScrollView, can_focus=True):
             pages[number] = self.library.page(view, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
         self.post_message(self._Counted(generation, total, index, pages, screen_row))
 
-    @work(thread=True, group="article-pages")
+    @work(thread=True, group="article-pages", exit_on_error=False)
     def _fetch(self, view: View, number: int, generation: int) -> None:
         rows = self.library.page(view, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
         self.post_message(self._PageArrived(generation, number, rows))
 
-    @work(thread=True, exclusive=True, group="article-unread")
+    @work(thread=True, exclusive=True, group="article-unread", exit_on_error=False)
     def _find_unread(
         self, view: View, index: int, row: ArticleRow, forward: bool, generation: int
     ) -> None:
