@@ -1,16 +1,26 @@
 """The refresh pipeline: fetch feeds, store new entries, fetch and clean their pages.
 
 Network waits overlap on one event loop with bounded concurrency; parsing and
-cleaning go to a process pool. Each feed is stored in its own short
-transaction, so a failure or a kill at any moment loses nothing already
-stored, and pages still pending are picked up by the next refresh.
+cleaning go to a process pool, started in a thread as the refresh begins so
+its start-up never stalls the loop. Every database write goes to one writer
+thread that groups whatever is waiting into one transaction, each feed or
+page in its own savepoint: the loop never waits on SQLite, a failure rolls
+back only its own feed, a kill loses at most the last group, and pages still
+pending are picked up by the next refresh.
 """
 
 import asyncio
+import contextlib
+import importlib.util
+import sqlite3
+import sys
+import threading
+import weakref
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import httpx
 
@@ -23,7 +33,11 @@ from tuireader.storage import Database
 from tuireader.storage import articles as article_store
 from tuireader.storage import feeds as feed_store
 from tuireader.timeutil import now_iso
-from tuireader.workers import clean_page_job, parse_feed_job
+from tuireader.workers import clean_page_job, parse_feed_job, warm_pool
+
+T = TypeVar("T")
+# Writes grouped into one transaction at most; bounds how long the write lock is held.
+MAX_WRITES_PER_TRANSACTION = 64
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json,"
@@ -69,13 +83,23 @@ class Refresh:
 
     async def run(self) -> RefreshReport:
         """Every feed, then every page its new articles point to."""
+        _skip_sniffio_lookups()
         self._semaphore = asyncio.Semaphore(self.jobs)
-        async with make_client(replace(self.limits, jobs=self.jobs)) as client:
-            self._client = client
-            await asyncio.gather(*(self._feed(feed) for feed in self.feeds))
-            while self._page_tasks:
-                tasks, self._page_tasks = self._page_tasks, []
-                await asyncio.gather(*tasks)
+        self._writer = Writer(self.db)
+        self._pool_ready = asyncio.ensure_future(_warm(self.pool))
+        self._waiting = await self._writer.run(_retry_times)
+        try:
+            async with make_client(replace(self.limits, jobs=self.jobs)) as client:
+                self._client = client
+                await asyncio.gather(*(self._feed(feed) for feed in self.feeds))
+                while self._page_tasks:
+                    tasks, self._page_tasks = self._page_tasks, []
+                    await asyncio.gather(*tasks)
+        finally:
+            for task in self._page_tasks:
+                task.cancel()
+            if not self._pool_ready.done():
+                self._pool_ready.cancel()
         return self.report
 
     def _tell(self, result: FeedResult | None = None) -> None:
@@ -91,7 +115,7 @@ class Refresh:
         self._tell(result)
 
     async def _feed_result(self, feed: Feed) -> FeedResult:
-        waiting = feed_store.retry_after(self.db.conn, feed.id)
+        waiting = self._waiting.get(feed.id)
         if waiting and waiting > now_iso():
             return FeedResult(feed.url, error=f"server asked us to wait until {waiting}")
         try:
@@ -102,82 +126,82 @@ class Refresh:
                     last_modified=feed.last_modified, accept=FEED_ACCEPT,
                 )
         except RetryLater as error:
-            return self._fail(feed, str(error), error.until)
+            return await self._fail(feed, str(error), error.until)
         except FetchError as error:
-            return self._fail(feed, str(error))
+            return await self._fail(feed, str(error))
         if response.not_modified:
-            with self.db.transaction() as conn:
-                feed_store.record_not_modified(conn, feed.id)
-            self._queue_pages(feed, [])
+            try:
+                pending = await self._writer.run(self._not_modified, feed)
+            except StorageError as error:
+                return FeedResult(feed.url, error=str(error))
+            self._queue_pages(pending)
             return FeedResult(feed.url, not_modified=True)
+        await self._pool_ready
         loop = asyncio.get_running_loop()
         parsed = await loop.run_in_executor(
             self.pool, parse_feed_job, response.body, response.url, response.content_type
         )
         if isinstance(parsed, str):
-            return self._fail(feed, parsed)
+            return await self._fail(feed, parsed)
         try:
-            new_ids = self._store(feed, parsed, response.etag, response.last_modified,
-                                  response.permanent_url)
+            new_ids, pending = await self._writer.run(
+                self._store, feed, parsed, response.etag, response.last_modified,
+                response.permanent_url,
+            )
         except StorageError as error:
             return FeedResult(feed.url, error=str(error))
-        self._queue_pages(feed, new_ids)
+        self._queue_pages(pending)
         return FeedResult(feed.url, new_articles=len(new_ids))
 
-    def _fail(self, feed: Feed, reason: str, until: str | None = None) -> FeedResult:
-        try:
-            with self.db.transaction() as conn:
-                feed_store.record_failure(conn, feed.id, reason, until)
-        except StorageError:
-            pass
+    async def _fail(self, feed: Feed, reason: str, until: str | None = None) -> FeedResult:
+        with contextlib.suppress(StorageError):
+            await self._writer.run(feed_store.record_failure, feed.id, reason, until)
         return FeedResult(feed.url, error=reason)
 
+    def _wants_pages(self, feed: Feed) -> bool:
+        return self.fetch_pages and feed.fetch_pages
+
+    def _not_modified(self, conn: sqlite3.Connection, feed: Feed) -> list[tuple[int, str]]:
+        """(writer thread) Note the 304; pages an interrupted run left pending."""
+        feed_store.record_not_modified(conn, feed.id)
+        return article_store.pending_for_feed(conn, feed.id) if self._wants_pages(feed) else []
+
     def _store(
-        self, feed: Feed, parsed: ParsedFeed, etag: str | None, last_modified: str | None,
-        permanent_url: str | None,
-    ) -> list[int]:
+        self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed, etag: str | None,
+        last_modified: str | None, permanent_url: str | None,
+    ) -> tuple[list[int], list[tuple[int, str]]]:
+        """(writer thread) New entries, their index rows, validators, pruning; pending pages."""
         cutoff = None
         if self.config.keep_days:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
-        with self.db.transaction() as conn:
-            new_ids = article_store.insert_entries(
-                conn, feed.id, feed.title or parsed.title, parsed.entries,
-                self.fetch_pages and feed.fetch_pages,
-            )
-            for article_id in new_ids:
-                related.index_article(conn, article_id)
-            feed_store.record_success(
-                conn, feed.id, title=parsed.title, site=parsed.site, etag=etag,
-                last_modified=last_modified, url=permanent_url,
-            )
-            article_store.prune(
-                conn, feed.id, cutoff, self.config.keep_per_feed,
-                (entry.guid for entry in parsed.entries),
-            )
-        return new_ids
+        new_ids = article_store.insert_entries(
+            conn, feed.id, feed.title or parsed.title, parsed.entries, self._wants_pages(feed),
+        )
+        for article_id in new_ids:
+            related.index_article(conn, article_id)
+        feed_store.record_success(
+            conn, feed.id, title=parsed.title, site=parsed.site, etag=etag,
+            last_modified=last_modified, url=permanent_url,
+        )
+        article_store.prune(
+            conn, feed.id, cutoff, self.config.keep_per_feed,
+            (entry.guid for entry in parsed.entries),
+        )
+        pending = article_store.pending_for_feed(conn, feed.id) if self._wants_pages(feed) else []
+        return new_ids, pending
 
-    def _queue_pages(self, feed: Feed, new_ids: list[int]) -> None:
+    def _queue_pages(self, pending: list[tuple[int, str]]) -> None:
         """New articles' pages, plus any left pending by an interrupted run."""
-        if not (self.fetch_pages and feed.fetch_pages):
-            return
-        pending = article_store.pending_for_feed(self.db.conn, feed.id)
         self._pages_total += len(pending)
         for article_id, url in pending:
             self._page_tasks.append(asyncio.create_task(self._page(article_id, url)))
 
     async def _page(self, article_id: int, url: str) -> None:
         outcome = await fetch_and_clean(
-            self._client, self._semaphore, self.limits, self.pool, url
+            self._client, self._semaphore, self.limits, self.pool, url, self._pool_ready
         )
-        try:
-            with self.db.transaction() as conn:
-                if isinstance(outcome, CleanedPage):
-                    article_store.store_page(conn, article_id, outcome)
-                    related.index_article(conn, article_id)
-                else:
-                    article_store.store_page_failure(conn, article_id, outcome)
-        except StorageError:
-            pass
+        with contextlib.suppress(StorageError):
+            await self._writer.run(_store_page, article_id, outcome)
         if isinstance(outcome, CleanedPage):
             self.report.pages_cleaned += 1
         else:
@@ -186,9 +210,140 @@ class Refresh:
         self._tell()
 
 
+def _retry_times(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every feed's Retry-After time, read once instead of once per feed."""
+    return dict(conn.execute(
+        "SELECT id, retry_after FROM feeds WHERE retry_after IS NOT NULL"
+    ).fetchall())
+
+
+def _store_page(conn: sqlite3.Connection, article_id: int, outcome: CleanedPage | str) -> None:
+    if isinstance(outcome, CleanedPage):
+        article_store.store_page(conn, article_id, outcome)
+        related.index_article(conn, article_id)
+    else:
+        article_store.store_page_failure(conn, article_id, outcome)
+
+
+_WRITERS: "weakref.WeakKeyDictionary[Database, ThreadPoolExecutor]" = weakref.WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+class Writer:
+    """One thread per database that runs every refresh write, grouped into transactions.
+
+    `run(job, *args)` queues `job(conn, *args)` and awaits its result. The
+    writer takes everything queued so far (at most MAX_WRITES_PER_TRANSACTION)
+    into one BEGIN IMMEDIATE ... COMMIT, each job in its own savepoint, so
+    one job's exception rolls back that job alone and reaches only its caller.
+    The thread, and with it its SQLite connection, lives as long as the
+    Database and is shared by every refresh of it.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        with _WRITERS_LOCK:
+            executor = _WRITERS.get(db)
+            if executor is None:
+                executor = ThreadPoolExecutor(1, thread_name_prefix="tuireader-writer")
+                _WRITERS[db] = executor
+                weakref.finalize(db, executor.shutdown, wait=False)
+        self._executor = executor
+        self._lock = threading.Lock()
+        self._queue: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = []
+        self._draining = False
+
+    async def run(self, job: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        with self._lock:
+            self._queue.append((job, args, future))
+            start = not self._draining
+            self._draining = True
+        if start:
+            self._executor.submit(self._drain)
+        return await future
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                batch = self._queue[:MAX_WRITES_PER_TRANSACTION]
+                del self._queue[:MAX_WRITES_PER_TRANSACTION]
+                if not batch:
+                    self._draining = False
+                    return
+            try:
+                outcomes = self._transaction(batch)
+            except BaseException as error:  # never leave a caller waiting forever
+                outcomes = [(future, None, error) for _job, _args, future in batch]
+            for future, value, error in outcomes:
+                future.get_loop().call_soon_threadsafe(_settle, future, value, error)
+
+    def _transaction(
+        self, batch: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]]
+    ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
+        try:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+        except (sqlite3.Error, StorageError) as error:
+            failure = StorageError(f"the cache is busy or not writable: {error}")
+            return [(future, None, failure) for _job, _args, future in batch]
+        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        try:
+            for job, args, future in batch:
+                if future.cancelled():
+                    continue
+                conn.execute("SAVEPOINT refresh_job")
+                try:
+                    value = job(conn, *args)
+                except Exception as error:
+                    conn.execute("ROLLBACK TO refresh_job")
+                    conn.execute("RELEASE refresh_job")
+                    if isinstance(error, sqlite3.Error):
+                        error = StorageError(f"cannot write the cache: {error}")
+                    outcomes.append((future, None, error))
+                else:
+                    conn.execute("RELEASE refresh_job")
+                    outcomes.append((future, value, None))
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            failure = StorageError(f"cannot write the cache: {error}")
+            return [(future, None, failure) for _job, _args, future in batch]
+        return outcomes
+
+
+def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)
+
+
+async def _warm(pool: Executor) -> None:
+    """Start the pool's processes in a thread (see workers.warm_pool)."""
+    await asyncio.to_thread(warm_pool, pool)
+
+
+def _skip_sniffio_lookups() -> None:
+    """Keep httpcore from searching sys.path for sniffio on every request.
+
+    httpcore asks `import sniffio` for each lock it creates (several per
+    request); without sniffio installed (anyio 4.16 no longer needs it) each
+    failing import walks sys.path: 0.6 ms, about 3.5 s over a 500-feed
+    refresh. A None entry in sys.modules makes the import fail at once, and
+    httpcore then assumes asyncio, which is what we run.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 async def fetch_and_clean(
     client: httpx.AsyncClient, semaphore: asyncio.Semaphore, limits: Limits,
-    pool: Executor, url: str,
+    pool: Executor, url: str, pool_ready: "asyncio.Future[None] | None" = None,
 ) -> CleanedPage | str:
     """Download one article page and clean it in the pool; the reason on failure."""
     try:
@@ -202,11 +357,14 @@ async def fetch_and_clean(
     kind = response.content_type.split(";")[0].strip().lower()
     if kind and "html" not in kind and "xml" not in kind:
         return f"not an HTML page ({kind})"
+    if pool_ready is not None:
+        await pool_ready
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(pool, clean_page_job, response.body, response.url)
 
 
 async def fetch_one_page(limits: Limits, pool: Executor, url: str) -> CleanedPage | str:
     """Fetch and clean a single page (read-it-later); the reason on failure."""
+    _skip_sniffio_lookups()
     async with make_client(limits) as client:
         return await fetch_and_clean(client, asyncio.Semaphore(1), limits, pool, url)

@@ -3,18 +3,63 @@
 feedparser and readability-lxml are pure-Python-heavy and hold the GIL, so
 threads would not help. A forkserver pool starts clean processes (forking a
 threaded Textual app is unsafe) that import the parsers once.
+
+Feeds are read first with fastfeedparser (lxml underneath) when it is
+installed: on the benchmark farm it takes 0.15 ms for a 20-item feed where
+feedparser takes 13-15 ms, which is what lets 500 feeds parse within their
+network time on two cores. Anything it cannot read, or reads as empty, goes
+to feedparser as before, and both end in the same `_entry` normalisation
+(our own sanitising, guid and date rules), so the stored articles agree.
 """
 
+import html as html_lib
 import multiprocessing
 import os
+import re
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
 
 from tuireader.errors import ExtractError, ParseError
-from tuireader.extract import clean_page
-from tuireader.fetch.feeds import parse_feed
-from tuireader.models import CleanedPage, ParsedFeed
+from tuireader.extract import clean_fragment, clean_page
+from tuireader.fetch.feeds import MAX_ENTRIES, _entry, _looks_like_json, _unique, _web, parse_feed
+from tuireader.models import CleanedPage, ParsedEntry, ParsedFeed
+from tuireader.text import clean_line
+from tuireader.timeutil import parse_iso
+
+try:  # an optional fast path; feedparser stays the reference parser
+    import fastfeedparser
+except ImportError:  # pragma: no cover - depends on the environment
+    fastfeedparser = None
 
 _PRELOAD = ["tuireader.workers"]
+
+
+class _StrictParser(threading.local):
+    """A well-formedness check: no entities resolved, no network, no DTD loading."""
+
+    def parser(self) -> etree.XMLParser:
+        if not hasattr(self, "_parser"):
+            self._parser = etree.XMLParser(
+                recover=False, resolve_entities=False, no_network=True, load_dtd=False,
+                huge_tree=False, collect_ids=False,
+            )
+        return self._parser
+
+
+_STRICT = _StrictParser()
+_URI_FIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+# RSS guids marked isPermaLink="false" are ids, not URLs: feedparser leaves them as they are.
+_PERMALINK_WORD = re.compile(rb"ispermalink", re.IGNORECASE)
+_NOT_PERMALINK = re.compile(
+    rb"<guid\b[^>]*\bisPermaLink\s*=\s*[\"']false[\"'][^>]*>\s*(?:<!\[CDATA\[)?(.*?)"
+    rb"(?:\]\]>)?\s*</guid>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def make_pool(workers: int | None = None) -> Executor:
@@ -24,10 +69,23 @@ def make_pool(workers: int | None = None) -> Executor:
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=context)
 
 
+def warm_pool(pool: Executor) -> None:
+    """Start every worker now (blocking: call it from a thread, not the event loop).
+
+    A forkserver pool starts its processes inside `submit`, and the first
+    start waits for the fork server to import the parsers; done lazily on the
+    event loop, that wait stalls every download in flight.
+    """
+    workers = getattr(pool, "_max_workers", 1)
+    for future in [pool.submit(os.getpid) for _ in range(workers)]:
+        future.result()
+
+
 def parse_feed_job(data: bytes, url: str, content_type: str) -> ParsedFeed | str:
     """Parse in a worker; a parse failure comes back as its reason, not an exception."""
     try:
-        return parse_feed(data, url, content_type)
+        fast = parse_feed_fast(data, url, content_type)
+        return fast if fast is not None else parse_feed(data, url, content_type)
     except ParseError as error:
         return str(error)
     except Exception as error:  # a bug in a parser must not kill the refresh
@@ -42,3 +100,99 @@ def clean_page_job(data: bytes, url: str) -> CleanedPage | str:
         return str(error)
     except Exception as error:  # keep the article with its feed content instead
         return f"cannot clean the page: {type(error).__name__}: {error}"
+
+
+def parse_feed_fast(data: bytes, url: str, content_type: str = "") -> ParsedFeed | None:
+    """RSS/Atom/RDF through fastfeedparser; None means "ask feedparser".
+
+    JSON Feed is left to `parse_feed` (it is json.loads already), and so is
+    any document fastfeedparser refuses or finds no entries in, so feedparser
+    keeps the last word on odd feeds and on the reason a feed is not one.
+    """
+    if fastfeedparser is None or not data.strip() or _looks_like_json(data, content_type):
+        return None
+    try:
+        # Only well-formed XML: fastfeedparser's repair of broken documents can lose
+        # text (entities, angle brackets), where feedparser's loose parser keeps it.
+        etree.fromstring(data, _STRICT.parser())
+    except (etree.LxmlError, ValueError):
+        return None
+    try:
+        parsed = fastfeedparser.parse(
+            data, include_tags=False, include_media=False, include_enclosures=False
+        )
+    except Exception:  # fastfeedparser raises ValueError and lxml errors; feedparser decides
+        return None
+    entries = parsed.get("entries") or []
+    if not entries:
+        return None
+    not_permalink = _ids_not_links(data)
+    feed = parsed.get("feed") or {}
+    return ParsedFeed(
+        title=_plain(_str(feed.get("title")), url, 1000),
+        site=_web(_str(feed.get("link")), url),
+        entries=_unique(
+            [_fast_entry(entry, url, not_permalink) for entry in entries[:MAX_ENTRIES]]
+        ),
+    )
+
+
+def _fast_entry(entry: Any, feed_url: str, not_permalink: set[str]) -> ParsedEntry:
+    link = _web(_str(entry.get("link")), feed_url)
+    summary = _str(entry.get("description")) or _str(entry.get("summary"))
+    bodies = [
+        _str(c.get("value")) for c in entry.get("content") or [] if isinstance(c, dict)
+    ]
+    body = max(bodies, key=len) if bodies else ""
+    if body == summary:  # fastfeedparser repeats the description as content
+        body = ""
+    if summary:  # feedparser hands `_entry` sanitized summary HTML; so do we
+        summary = _unwrap(clean_fragment(summary, link or feed_url).html)
+    guid = _str(entry.get("id")).strip()
+    if guid and guid not in not_permalink:
+        guid = _join(feed_url, guid)
+    published = parse_iso(_str(entry.get("published")) or _str(entry.get("updated")))
+    return _entry(
+        guid, link, _plain(_str(entry.get("title")), feed_url, 1000),
+        clean_line(_str(entry.get("author")), 200), published, summary, body, feed_url,
+    )
+
+
+def _unwrap(markup: str) -> str:
+    """clean_fragment's HTML without the <div> it wraps everything in."""
+    if markup.startswith("<div>") and markup.endswith("</div>"):
+        return markup[5:-6]
+    return markup
+
+
+def _plain(value: str, base: str, limit: int) -> str:
+    """A title as text: one with real markup (a closing tag) is reduced to its text.
+
+    fastfeedparser does not say whether a title was declared HTML, so entity-only
+    titles stay as written, as feedparser keeps plain-text titles.
+    """
+    if _CLOSE_TAG.search(value):
+        value = clean_fragment(value, base).text
+    return clean_line(value, limit)
+
+
+def _ids_not_links(data: bytes) -> set[str]:
+    if not _PERMALINK_WORD.search(data):
+        return set()
+    found = set()
+    for raw in _NOT_PERMALINK.findall(data):
+        text = raw.decode("utf-8", errors="replace").strip()
+        found.add(html_lib.unescape(text))
+    return found
+
+
+def _join(base: str, uri: str) -> str:
+    """feedparser's resolution of a relative id against the feed's address (urls._urljoin)."""
+    try:
+        return urljoin(base, _URI_FIXER.sub(r"\1\3", uri))
+    except ValueError:
+        return ""
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,337 @@
+"""Refresh benchmarks against a loopback feed farm, with newsboat beside them.
+
+    python tests/benchmarks/bench_refresh.py [--runs 3] [--only feeds|pages] [--no-newsboat]
+
+feeds: 500 feeds x 20 items, 100 ms per request, default settings. Each run
+is a fresh process (pool and forkserver start count) on a fresh profile:
+first refresh (everything new), then a second one (every feed answers 304).
+Wall time is the `Library.refresh` call; CPU is that process plus its pool
+workers. The same refresh through the CLI (`tuireader refresh --no-articles`,
+interpreter start and imports included) is timed from outside.
+
+pages: 100 feeds x 20 items with their 2,000 article pages at 20 ms; the
+pages are cleaned during the refresh. The rate is compared with cleaning the
+same 2,000 pages one after another in one process.
+
+newsboat, if installed, refreshes the same farm (`newsboat -x reload`) with
+16 reload threads, then again (conditional GET), timed from outside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.request import urlopen
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cache_builder import (  # noqa: E402
+    REPO,
+    TreeCPU,
+    import_library,
+    median,
+    proc_cpu,
+)
+from feed_farm import FeedFarm  # noqa: E402
+
+TUIREADER = str(Path(sys.executable).parent / "tuireader")
+
+
+# The measured side: runs in a fresh child process.
+
+
+def child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
+    """Set up a profile if new (not timed), then time one refresh."""
+    setup_started = time.perf_counter()
+    library_class, real_related = import_library()
+    library = library_class.open(data_dir)
+    if not library.feeds(with_counts=False):
+        urls = urls_file.read_text().split()
+        with library.db.transaction() as conn:
+            from tuireader.storage import feeds as feed_store
+
+            for url in urls:
+                feed_store.add_feed(conn, url, "", "", True)
+    setup = time.perf_counter() - setup_started
+    pages_done: list[float] = []
+
+    def progress(p: object) -> None:
+        if getattr(p, "result", None) is None:
+            pages_done.append(time.perf_counter())
+
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    report = library.refresh_sync(fetch_pages=(mode == "pages"), progress=progress)
+    wall = time.perf_counter() - started
+    cpu_self = time.process_time() - cpu_started
+    pool = library._pool
+    worker_pids = list(getattr(pool, "_processes", {}) or {})
+    cpu_workers = sum(proc_cpu(pid) for pid in worker_pids)
+    library.close()
+    return {
+        "wall": wall, "cpu_self": cpu_self, "cpu_workers": cpu_workers, "setup": setup,
+        "new": report.new_articles, "feeds": len(report.feeds),
+        "not_modified": sum(r.not_modified for r in report.feeds),
+        "failed": len(report.failures),
+        "first_failure": report.failures[0].error if report.failures else None,
+        "pages_cleaned": report.pages_cleaned, "pages_failed": report.pages_failed,
+        "first_page": (pages_done[0] - started) if pages_done else None,
+        "related": real_related,
+    }
+
+
+def run_child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(data_dir), str(urls_file)],
+        check=True, capture_output=True, text=True, cwd=REPO,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_cli(data_dir: Path, pages: bool) -> tuple[float, float]:
+    """`tuireader refresh` timed from outside: (wall seconds, CPU seconds of the tree)."""
+    args = [TUIREADER, "--data-dir", str(data_dir), "refresh"]
+    if not pages:
+        args.append("--no-articles")
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with TreeCPU(process.pid) as cpu:
+        _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"tuireader refresh failed: {process.stderr.read()!r}")
+    cpu_seconds = max(cpu.seconds, usage.ru_utime + usage.ru_stime)
+    return wall, cpu_seconds
+
+
+# newsboat
+
+
+def newsboat_path() -> str | None:
+    return shutil.which("newsboat")
+
+
+def run_newsboat(work: Path, urls: list[str], threads: int | None) -> tuple[float, float]:
+    """`newsboat -x reload` on its own cache in `work`: (wall, CPU seconds)."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "urls").write_text("\n".join(urls) + "\n")
+    config = "" if threads is None else f"reload-threads {threads}\n"
+    (work / "config").write_text(config)
+    args = [
+        newsboat_path() or "newsboat", "-x", "reload", "-u", str(work / "urls"),
+        "-c", str(work / "cache.db"), "-C", str(work / "config"),
+    ]
+    env = dict(os.environ, HOME=str(work), XDG_CONFIG_HOME=str(work), XDG_DATA_HOME=str(work))
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=work
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"newsboat failed with {os.waitstatus_to_exitcode(status)}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def newsboat_count(cache: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(cache) as conn:
+        return conn.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+
+
+# The benchmarks
+
+
+def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str, str]]:
+    rows = []
+    with FeedFarm(args.feeds, args.items, args.latency) as farm:
+        urls_file = work / "urls.txt"
+        urls_file.write_text("\n".join(farm.feed_urls()))
+        firsts, seconds = [], []
+        for run in range(args.runs):
+            data_dir = work / f"feeds-{run}"
+            first = run_child("feeds", data_dir, urls_file)
+            second = run_child("feeds", data_dir, urls_file)
+            assert first["new"] == args.feeds * args.items, first
+            assert second["not_modified"] == args.feeds, second
+            firsts.append(first)
+            seconds.append(second)
+            print(
+                f"  run {run}: first {first['wall']:.2f} s (cpu {first['cpu_self']:.2f}"
+                f" + workers {first['cpu_workers']:.2f}), second {second['wall']:.2f} s"
+                f" (cpu {second['cpu_self']:.2f} + {second['cpu_workers']:.2f})", flush=True,
+            )
+        if not firsts[0]["related"]:
+            print("  (tuireader.related not landed: a no-op stand-in indexed nothing)")
+        floor = (args.feeds / 16) * args.latency
+        cli_first: list[tuple[float, float]] = []
+        cli_second: list[tuple[float, float]] = []
+        for run in range(args.runs if firsts[0]["related"] else 0):
+            data_dir = work / f"cli-{run}"
+            run_child_setup(data_dir, urls_file)
+            cli_first.append(run_cli(data_dir, pages=False))
+            cli_second.append(run_cli(data_dir, pages=False))
+        nb_first: list[tuple[float, float]] = []
+        nb_second: list[tuple[float, float]] = []
+        nb_default: list[tuple[float, float]] = []
+        if newsboat_path() and not args.no_newsboat:
+            for run in range(args.runs):
+                nb_dir = work / f"newsboat-{run}"
+                nb_first.append(run_newsboat(nb_dir, farm.feed_urls(), 16))
+                nb_second.append(run_newsboat(nb_dir, farm.feed_urls(), 16))
+                count = newsboat_count(nb_dir / "cache.db")
+                assert count == args.feeds * args.items, count
+            if args.newsboat_default:
+                nb_default.append(run_newsboat(work / "newsboat-default", farm.feed_urls(), None))
+
+    def wall(items: list[dict[str, object]]) -> float:
+        return median([float(i["wall"]) for i in items])
+
+    def cpu(items: list[dict[str, object]]) -> float:
+        return median([float(i["cpu_self"]) + float(i["cpu_workers"]) for i in items])
+
+    def nb(pairs: list[tuple[float, float]], mine: float) -> str:
+        if not pairs:
+            return "not run" if newsboat_path() else "not installed"
+        theirs = median([p[0] for p in pairs])
+        return f"{theirs:.2f} s ({median([p[1] for p in pairs]):.2f} cpu); x{theirs / mine:.2f}"
+
+    label = f"{args.feeds} feeds x {args.items} @ {args.latency * 1000:g} ms"
+    rows.append((f"refresh {label}, first (Library.refresh)", "<= 3.5 s",
+                 f"{wall(firsts):.2f} s, cpu {cpu(firsts):.2f} s (floor {floor:.2f} s)",
+                 ""))
+    rows.append(("  same, second (all 304)", "<= 3.3 s",
+                 f"{wall(seconds):.2f} s, cpu {cpu(seconds):.2f} s", ""))
+    first_cli = median([w for w, _c in cli_first]) if cli_first else wall(firsts)
+    second_cli = median([w for w, _c in cli_second]) if cli_second else wall(seconds)
+    rows.append(("  CLI `tuireader refresh --no-articles`, first", "",
+                 f"{first_cli:.2f} s, cpu {median([c for _w, c in cli_first]):.2f} s",
+                 nb(nb_first, first_cli) + " [16 threads]"))
+    rows.append(("  CLI, second (all 304)", "",
+                 f"{second_cli:.2f} s, cpu {median([c for _w, c in cli_second]):.2f} s",
+                 nb(nb_second, second_cli) + " [16 threads]"))
+    if nb_default:
+        rows.append(("  newsboat default (1 reload thread), first", "", "",
+                     nb(nb_default, first_cli)))
+    return rows
+
+
+def run_child_setup(data_dir: Path, urls_file: Path) -> None:
+    subprocess.run(
+        [sys.executable, __file__, "--child", "setup", str(data_dir), str(urls_file)],
+        check=True, capture_output=True, cwd=REPO,
+    )
+
+
+def fetch_pages(farm: FeedFarm, items: int) -> list[tuple[bytes, str]]:
+    urls = [f"{farm.base}/page/{f}/{j}.html" for f in range(farm.feeds) for j in range(items)]
+    with ThreadPoolExecutor(32) as pool:
+        bodies = list(pool.map(lambda u: urlopen(u, timeout=30).read(), urls))
+    return list(zip(bodies, urls, strict=True))
+
+
+def clean_single_core(pages: list[tuple[bytes, str]]) -> float:
+    """Seconds to clean every page one after another in this process."""
+    from tuireader.workers import clean_page_job
+
+    clean_page_job(*pages[0])  # imports and warm caches are not the point here
+    started = time.perf_counter()
+    for body, url in pages:
+        clean_page_job(body, url)
+    return time.perf_counter() - started
+
+
+def bench_pages(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str, str]]:
+    feeds = args.pages // 20
+    with FeedFarm(feeds, 20, args.page_latency, pages=True) as farm:
+        urls_file = work / "page-urls.txt"
+        urls_file.write_text("\n".join(farm.feed_urls()))
+        pages = fetch_pages(farm, 20)
+        size = sum(len(b) for b, _u in pages) / len(pages)
+        single = clean_single_core(pages)
+        single_rate = len(pages) / single
+        print(f"  single core: {len(pages)} pages ({size / 1024:.1f} KB avg) cleaned in"
+              f" {single:.2f} s = {single_rate:.1f} pages/s", flush=True)
+        results = []
+        for run in range(args.runs):
+            result = run_child("pages", work / f"pages-{run}", urls_file)
+            assert result["pages_cleaned"] == len(pages), result
+            results.append(result)
+            rate = len(pages) / float(result["wall"])
+            print(f"  run {run}: {result['wall']:.2f} s = {rate:.1f} pages/s"
+                  f" (x{rate / single_rate:.2f}); cpu {result['cpu_self']:.2f} main"
+                  f" + {result['cpu_workers']:.2f} workers", flush=True)
+    wall = median([float(r["wall"]) for r in results])
+    rate = len(pages) / wall
+    main_cpu = median([float(r["cpu_self"]) for r in results])
+    return [(
+        f"refresh with {len(pages)} article pages @ {args.page_latency * 1000:g} ms",
+        ">= 1.7x one core",
+        f"{wall:.2f} s = {rate:.0f} pages/s = x{rate / single_rate:.2f} of one core"
+        f" ({single_rate:.0f}/s); main-process cpu {main_cpu:.2f} s", "(newsboat fetches no pages)",
+    )]
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    print()
+    print("| figure | target | measured | newsboat |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=["feeds", "pages"])
+    parser.add_argument("--feeds", type=int, default=500)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--page-latency", type=float, default=0.02)
+    parser.add_argument("--no-newsboat", action="store_true")
+    parser.add_argument("--newsboat-default", action="store_true",
+                        help="also time newsboat with its default single reload thread (~1 min)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "DIR", "URLS"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, data_dir, urls = args.child
+        if mode == "setup":
+            library_class, _real = import_library()
+            library = library_class.open(Path(data_dir))
+            with library.db.transaction() as conn:
+                from tuireader.storage import feeds as feed_store
+
+                for url in Path(urls).read_text().split():
+                    feed_store.add_feed(conn, url, "", "", True)
+            library.close()
+            return
+        print(json.dumps(child(mode, Path(data_dir), Path(urls))))
+        return
+    print(f"machine: {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M %Z')},"
+          f" python {sys.version.split()[0]}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="tuireader-bench-refresh-") as tmp:
+        work = Path(tmp)
+        if args.only in (None, "feeds"):
+            print(f"feeds: {args.feeds} x {args.items} @ {args.latency * 1000:g} ms", flush=True)
+            rows += bench_feeds(args, work)
+        if args.only in (None, "pages"):
+            print(f"pages: {args.pages} @ {args.page_latency * 1000:g} ms", flush=True)
+            rows += bench_pages(args, work)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
