@@ -11,10 +11,12 @@ import re
 import unicodedata
 
 # C0 controls except tab/newline, DEL, C1 controls, and the bidi embedding,
-# override and isolate characters that can reorder what a reader sees.
+# override and isolate characters that can reorder what a reader sees; also
+# lone surrogates (a JSON feed can carry "\\ud800", which SQLite, UTF-8 output
+# and XML all refuse) and the noncharacters U+FFFE/U+FFFF that XML forbids.
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c"
-    "\ufff9-\ufffb\ufeff]"
+    "\ufff9-\ufffb\ufeff\ud800-\udfff\ufffe\uffff]"
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 
