@@ -386,6 +386,18 @@ def _evil_reason(farm: Farm, sock: socket.socket) -> None:
                  b"Content-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
+def _evil_type(farm: Farm, sock: socket.socket) -> None:
+    """A content type with C1 controls and a bidi override, on a non-HTML body."""
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x\x9b2J\x9d52;c;QUFB\x9c"
+                 b"\xe2\x80\xae\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd")
+
+
+def _evil_validators(farm: Farm, sock: socket.socket) -> None:
+    """A good feed whose ETag and Last-Modified carry obs-text bytes (C1 when decoded)."""
+    farm._send(sock, rss("Validators", plain_items(farm.base, "val", 2)), headers={
+        "ETag": '"v1\x9b2J\xe9"', "Last-Modified": "Tue, 10 Nov 2026 09:00:00 GMT\x9d"})
+
+
 def _huge(farm: Farm, sock: socket.socket) -> None:
     """An endless chunked feed at full speed: the size cap must stop it."""
     farm._chunked_forever(sock, b"<item><title>x</title></item>" * 2000,
@@ -422,6 +434,7 @@ def _bomb(kind: str) -> Callable[[Farm, socket.socket], None]:
 
 
 RAW_FEEDS: dict[str, Callable[[Farm, socket.socket], None]] = {
+    "evil-validators": _evil_validators,
     "drip": _drip,
     "silent": _silent,
     "silent-after-headers": _silent_after_headers,
@@ -497,6 +510,7 @@ RAW_PAGES: dict[str, Callable[[Farm, socket.socket], None]] = {
     "gzip-bomb": _bomb("gzip"),
     "redirect-loop": _redirect(lambda f: f.url("/page/redirect-loop")),
     "evil-reason": _evil_reason,
+    "evil-type": _evil_type,
 }
 
 # Feed cases that fail with a reason, and the words the reason must contain.
@@ -538,6 +552,6 @@ WORKING_FEEDS = [
     "ok", "hostile-text", "malformed", "wrong-charset", "lying-charset", "no-charset-latin1",
     "utf16", "utf16-no-bom", "billion-laughs", "quadratic", "xxe-file", "xxe-http",
     "external-dtd", "parameter-entity", "xinclude", "duplicate-guids", "missing-guids-links",
-    "absurd-dates", "json-hostile", "moved", "pages", "deep-nesting",
+    "absurd-dates", "json-hostile", "moved", "pages", "deep-nesting", "evil-validators",
 ]
 ZERO_ITEM_FEEDS = ["zero-items"]

@@ -123,7 +123,7 @@ def test_no_control_character_is_stored(refreshed: Refreshed) -> None:
     for table, column in [("articles", c) for c in (
             "title", "url", "author", "summary", "content_html", "content_text", "guid",
             "source", "site_name", "lead_image", "extract_error")] + [
-            ("feeds", c) for c in ("title", "url", "site", "last_error")]:
+            ("feeds", c) for c in ("title", "url", "site", "last_error", "etag", "last_modified")]:
         for (value,) in conn.execute(f"SELECT {column} FROM {table}"):
             if isinstance(value, str):
                 assert_safe(value.replace("\r", ""), f"{table}.{column}")
@@ -181,6 +181,7 @@ EXPECTED_PAGES = {
     "empty": "empty", "twenty-mb": "too large", "deep-page": "", "drip": "timed out",
     "silent": "timed out", "status-404": "404", "status-410": "410", "status-500": "500",
     "gzip-bomb": "too large", "redirect-loop": "redirect", "evil-reason": "500",
+    "evil-type": "not an HTML page",
 }
 
 
@@ -206,6 +207,8 @@ def test_second_refresh_keeps_everything(refreshed: Refreshed) -> None:
     report = refreshed.library.refresh_sync(jobs=8, fetch_pages=False)
     assert len(report.feeds) == len(ALL_FEEDS)
     assert refreshed.library.count(View()) >= before
+    for case in WORKING_FEEDS:  # stored validators and moved URLs still work
+        assert refreshed.feed(case).last_error is None, (case, refreshed.feed(case).last_error)
     integrity = refreshed.library.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
     assert integrity == "ok"
 

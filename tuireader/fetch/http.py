@@ -16,6 +16,7 @@ import httpx
 
 from tuireader import __version__
 from tuireader.errors import FetchError
+from tuireader.text import clean_line
 
 USER_AGENT = f"tuireader/{__version__} (terminal newsreader; +https://github.com/tuireader/tuireader)"
 MAX_REDIRECTS = 5
@@ -89,20 +90,24 @@ async def fetch(
     try:
         async with asyncio.timeout(total_timeout):
             return await _get(client, url, headers, max_bytes)
+    except RetryLater as error:
+        raise RetryLater(_reason(str(error)), error.until) from None
+    except FetchError as error:
+        raise FetchError(_reason(str(error))) from None
     except TimeoutError:
         raise FetchError(f"timed out after {total_timeout:g} s") from None
     except httpx.TooManyRedirects:
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from None
     except httpx.InvalidURL as error:
-        raise FetchError(f"invalid URL: {error}") from None
+        raise FetchError(_reason(f"invalid URL: {error}")) from None
     except httpx.UnsupportedProtocol:
         raise FetchError("only http and https URLs can be fetched") from None
     except httpx.TimeoutException as error:
         raise FetchError(f"timed out ({type(error).__name__})") from None
     except httpx.HTTPError as error:
-        raise FetchError(_describe(error)) from None
+        raise FetchError(_reason(_describe(error))) from None
     except (OSError, ValueError, zlib.error) as error:
-        raise FetchError(f"network error: {error}") from None
+        raise FetchError(_reason(f"network error: {error}")) from None
 
 
 async def _get(
@@ -122,9 +127,9 @@ async def _get(
             permanent = str(response.url)
         return Response(
             url=str(response.url), status=status, body=body,
-            content_type=response.headers.get("Content-Type", ""),
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            content_type=clean_line(response.headers.get("Content-Type", ""), 200),
+            etag=_validator(response.headers.get("ETag")),
+            last_modified=_validator(response.headers.get("Last-Modified")),
             permanent_url=permanent,
         )
 
@@ -182,6 +187,22 @@ def retry_until(value: str | None) -> str | None:
             moment = moment.replace(tzinfo=UTC)
         moment = min(moment, now + timedelta(days=1))
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified we can send back: printable ASCII only, else none.
+
+    Stored and re-sent on every refresh, a value with other bytes would make
+    every later request fail to encode.
+    """
+    if value and len(value) <= 1000 and all(" " <= ch <= "~" for ch in value):
+        return value
+    return None
+
+
+def _reason(text: str) -> str:
+    """A reason is shown and stored: one line, no control characters from the server."""
+    return clean_line(text, 300)
 
 
 def _root_cause(error: BaseException) -> BaseException | None:
