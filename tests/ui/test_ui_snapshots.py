@@ -34,24 +34,30 @@ FEEDS = {
 }
 
 
+def body(title: str) -> list[str]:
+    """Bridge stories share their text (one story, several outlets); the rest stand alone."""
+    if "ridge" in title:
+        return STORY
+    return [f"{title}. A short local story about {title.split()[0].lower()} matters."]
+
+
 @pytest.fixture
 def snap_library(tmp_path: Path) -> Iterator[Library]:
     library = Library(profile(tmp_path / "profile"))
     for number, (feed_title, stories) in enumerate(FEEDS.items()):
         feed, _new = library.add_feed(f"https://example.test/feed{number}.xml", feed_title)
-        bridge = [
+        entries = [
             ParsedEntry(
                 guid=f"{number}-{i}", url=f"https://example.test/{number}/{i}.html",
                 title=title, author="Staff reporter", published=published,
-                content_html="".join(f"<p>{p}</p>" for p in STORY) if "ridge" in title
-                else f"<p>{title}. A short local story.</p>",
-                content_text="\n\n".join(STORY),
+                content_html="".join(f"<p>{p}</p>" for p in body(title)),
+                content_text="\n\n".join(body(title)),
             )
             for i, (title, published) in enumerate(stories)
         ]
         with library.db.transaction() as conn:
             for article_id in article_store.insert_entries(
-                conn, feed.id, feed_title, bridge, fetch_pages=False
+                conn, feed.id, feed_title, entries, fetch_pages=False
             ):
                 related.index_article(conn, article_id)
     yield library
