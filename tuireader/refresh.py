@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -86,7 +86,7 @@ class Refresh:
         _skip_sniffio_lookups()
         self._semaphore = asyncio.Semaphore(self.jobs)
         self._writer = Writer(self.db)
-        self._pool_ready = asyncio.ensure_future(_warm(self.pool))
+        self._pool_warming: asyncio.Future[None] | None = None
         self._waiting = await self._writer.run(_retry_times)
         try:
             async with make_client(replace(self.limits, jobs=self.jobs)) as client:
@@ -98,9 +98,15 @@ class Refresh:
         finally:
             for task in self._page_tasks:
                 task.cancel()
-            if not self._pool_ready.done():
-                self._pool_ready.cancel()
+            if self._pool_warming is not None and not self._pool_warming.done():
+                self._pool_warming.cancel()
         return self.report
+
+    def _pool_ready(self) -> "asyncio.Future[None]":
+        """The pool, started in a thread on first need (an all-304 refresh never needs it)."""
+        if self._pool_warming is None:
+            self._pool_warming = asyncio.ensure_future(_warm(self.pool))
+        return self._pool_warming
 
     def _tell(self, result: FeedResult | None = None) -> None:
         if self.progress is not None:
@@ -136,7 +142,7 @@ class Refresh:
                 return FeedResult(feed.url, error=str(error))
             self._queue_pages(pending)
             return FeedResult(feed.url, not_modified=True)
-        await self._pool_ready
+        await self._pool_ready()
         loop = asyncio.get_running_loop()
         parsed = await loop.run_in_executor(
             self.pool, parse_feed_job, response.body, response.url, response.content_type
@@ -198,7 +204,7 @@ class Refresh:
 
     async def _page(self, article_id: int, url: str) -> None:
         outcome = await fetch_and_clean(
-            self._client, self._semaphore, self.limits, self.pool, url, self._pool_ready
+            self._client, self._semaphore, self.limits, self.pool, url, self._pool_ready()
         )
         with contextlib.suppress(StorageError):
             await self._writer.run(_store_page, article_id, outcome)
@@ -343,7 +349,7 @@ def _skip_sniffio_lookups() -> None:
 
 async def fetch_and_clean(
     client: httpx.AsyncClient, semaphore: asyncio.Semaphore, limits: Limits,
-    pool: Executor, url: str, pool_ready: "asyncio.Future[None] | None" = None,
+    pool: Executor, url: str, pool_ready: "Awaitable[None] | None" = None,
 ) -> CleanedPage | str:
     """Download one article page and clean it in the pool; the reason on failure."""
     try:
