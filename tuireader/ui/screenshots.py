@@ -20,6 +20,7 @@ from tuireader.demo import DemoServer
 from tuireader.library import Library
 from tuireader.models import View
 from tuireader.ui.app import ReaderApp
+from tuireader.ui.widgets import ArticleList
 
 DEMO_NOW = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)
 Steps = Callable[[Pilot], Awaitable[None]]
@@ -43,7 +44,9 @@ def _richest_story(library: Library) -> int:
 async def _open_story(pilot: Pilot) -> None:
     await _settle(pilot)
     library: Library = pilot.app.library  # type: ignore[attr-defined]
-    pilot.app.screen.open_article(_richest_story(library))  # type: ignore[attr-defined]
+    index = library.position(View(), _richest_story(library)) or 0
+    pilot.app.screen.query_one(ArticleList).move_to(index)
+    await pilot.press("enter")
     await _settle(pilot)
 
 
