@@ -33,14 +33,14 @@ from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cache_builder import (  # noqa: E402
+from cache_builder import (
     REPO,
     TreeCPU,
     import_library,
     median,
     proc_cpu,
 )
-from feed_farm import FeedFarm  # noqa: E402
+from feed_farm import FeedFarm
 
 TUIREADER = str(Path(sys.executable).parent / "tuireader")
 
@@ -77,12 +77,17 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
     cpu_workers = sum(proc_cpu(pid) for pid in worker_pids)
     library.close()
     return {
-        "wall": wall, "cpu_self": cpu_self, "cpu_workers": cpu_workers, "setup": setup,
-        "new": report.new_articles, "feeds": len(report.feeds),
+        "wall": wall,
+        "cpu_self": cpu_self,
+        "cpu_workers": cpu_workers,
+        "setup": setup,
+        "new": report.new_articles,
+        "feeds": len(report.feeds),
         "not_modified": sum(r.not_modified for r in report.feeds),
         "failed": len(report.failures),
         "first_failure": report.failures[0].error if report.failures else None,
-        "pages_cleaned": report.pages_cleaned, "pages_failed": report.pages_failed,
+        "pages_cleaned": report.pages_cleaned,
+        "pages_failed": report.pages_failed,
         "first_page": (pages_done[0] - started) if pages_done else None,
         "related": real_related,
     }
@@ -91,7 +96,10 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
 def run_child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(data_dir), str(urls_file)],
-        check=True, capture_output=True, text=True, cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -127,8 +135,15 @@ def run_newsboat(work: Path, urls: list[str], threads: int | None) -> tuple[floa
     config = "" if threads is None else f"reload-threads {threads}\n"
     (work / "config").write_text(config)
     args = [
-        newsboat_path() or "newsboat", "-x", "reload", "-u", str(work / "urls"),
-        "-c", str(work / "cache.db"), "-C", str(work / "config"),
+        newsboat_path() or "newsboat",
+        "-x",
+        "reload",
+        "-u",
+        str(work / "urls"),
+        "-c",
+        str(work / "cache.db"),
+        "-C",
+        str(work / "config"),
     ]
     env = dict(os.environ, HOME=str(work), XDG_CONFIG_HOME=str(work), XDG_DATA_HOME=str(work))
     started = time.perf_counter()
@@ -169,7 +184,8 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
             print(
                 f"  run {run}: first {first['wall']:.2f} s (cpu {first['cpu_self']:.2f}"
                 f" + workers {first['cpu_workers']:.2f}), second {second['wall']:.2f} s"
-                f" (cpu {second['cpu_self']:.2f} + {second['cpu_workers']:.2f})", flush=True,
+                f" (cpu {second['cpu_self']:.2f} + {second['cpu_workers']:.2f})",
+                flush=True,
             )
         if not firsts[0]["related"]:
             print("  (tuireader.related not landed: a no-op stand-in indexed nothing)")
@@ -207,29 +223,53 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
         return f"{theirs:.2f} s ({median([p[1] for p in pairs]):.2f} cpu); x{theirs / mine:.2f}"
 
     label = f"{args.feeds} feeds x {args.items} @ {args.latency * 1000:g} ms"
-    rows.append((f"refresh {label}, first (Library.refresh)", "<= 3.5 s",
-                 f"{wall(firsts):.2f} s, cpu {cpu(firsts):.2f} s (floor {floor:.2f} s)",
-                 ""))
-    rows.append(("  same, second (all 304)", "<= 3.3 s",
-                 f"{wall(seconds):.2f} s, cpu {cpu(seconds):.2f} s", ""))
+    rows.append(
+        (
+            f"refresh {label}, first (Library.refresh)",
+            "<= 3.5 s",
+            f"{wall(firsts):.2f} s, cpu {cpu(firsts):.2f} s (floor {floor:.2f} s)",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "  same, second (all 304)",
+            "<= 3.3 s",
+            f"{wall(seconds):.2f} s, cpu {cpu(seconds):.2f} s",
+            "",
+        )
+    )
     first_cli = median([w for w, _c in cli_first]) if cli_first else wall(firsts)
     second_cli = median([w for w, _c in cli_second]) if cli_second else wall(seconds)
-    rows.append(("  CLI `tuireader refresh --no-articles`, first", "",
-                 f"{first_cli:.2f} s, cpu {median([c for _w, c in cli_first]):.2f} s",
-                 nb(nb_first, first_cli) + " [16 threads]"))
-    rows.append(("  CLI, second (all 304)", "",
-                 f"{second_cli:.2f} s, cpu {median([c for _w, c in cli_second]):.2f} s",
-                 nb(nb_second, second_cli) + " [16 threads]"))
+    rows.append(
+        (
+            "  CLI `tuireader refresh --no-articles`, first",
+            "",
+            f"{first_cli:.2f} s, cpu {median([c for _w, c in cli_first]):.2f} s",
+            nb(nb_first, first_cli) + " [16 threads]",
+        )
+    )
+    rows.append(
+        (
+            "  CLI, second (all 304)",
+            "",
+            f"{second_cli:.2f} s, cpu {median([c for _w, c in cli_second]):.2f} s",
+            nb(nb_second, second_cli) + " [16 threads]",
+        )
+    )
     if nb_default:
-        rows.append(("  newsboat default (1 reload thread), first", "", "",
-                     nb(nb_default, first_cli)))
+        rows.append(
+            ("  newsboat default (1 reload thread), first", "", "", nb(nb_default, first_cli))
+        )
     return rows
 
 
 def run_child_setup(data_dir: Path, urls_file: Path) -> None:
     subprocess.run(
         [sys.executable, __file__, "--child", "setup", str(data_dir), str(urls_file)],
-        check=True, capture_output=True, cwd=REPO,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
     )
 
 
@@ -260,26 +300,35 @@ def bench_pages(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
         size = sum(len(b) for b, _u in pages) / len(pages)
         single = clean_single_core(pages)
         single_rate = len(pages) / single
-        print(f"  single core: {len(pages)} pages ({size / 1024:.1f} KB avg) cleaned in"
-              f" {single:.2f} s = {single_rate:.1f} pages/s", flush=True)
+        print(
+            f"  single core: {len(pages)} pages ({size / 1024:.1f} KB avg) cleaned in"
+            f" {single:.2f} s = {single_rate:.1f} pages/s",
+            flush=True,
+        )
         results = []
         for run in range(args.runs):
             result = run_child("pages", work / f"pages-{run}", urls_file)
             assert result["pages_cleaned"] == len(pages), result
             results.append(result)
             rate = len(pages) / float(result["wall"])
-            print(f"  run {run}: {result['wall']:.2f} s = {rate:.1f} pages/s"
-                  f" (x{rate / single_rate:.2f}); cpu {result['cpu_self']:.2f} main"
-                  f" + {result['cpu_workers']:.2f} workers", flush=True)
+            print(
+                f"  run {run}: {result['wall']:.2f} s = {rate:.1f} pages/s"
+                f" (x{rate / single_rate:.2f}); cpu {result['cpu_self']:.2f} main"
+                f" + {result['cpu_workers']:.2f} workers",
+                flush=True,
+            )
     wall = median([float(r["wall"]) for r in results])
     rate = len(pages) / wall
     main_cpu = median([float(r["cpu_self"]) for r in results])
-    return [(
-        f"refresh with {len(pages)} article pages @ {args.page_latency * 1000:g} ms",
-        ">= 1.7x one core",
-        f"{wall:.2f} s = {rate:.0f} pages/s = x{rate / single_rate:.2f} of one core"
-        f" ({single_rate:.0f}/s); main-process cpu {main_cpu:.2f} s", "(newsboat fetches no pages)",
-    )]
+    return [
+        (
+            f"refresh with {len(pages)} article pages @ {args.page_latency * 1000:g} ms",
+            ">= 1.7x one core",
+            f"{wall:.2f} s = {rate:.0f} pages/s = x{rate / single_rate:.2f} of one core"
+            f" ({single_rate:.0f}/s); main-process cpu {main_cpu:.2f} s",
+            "(newsboat fetches no pages)",
+        )
+    ]
 
 
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
@@ -300,10 +349,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-latency", type=float, default=0.02)
     parser.add_argument("--no-newsboat", action="store_true")
-    parser.add_argument("--newsboat-default", action="store_true",
-                        help="also time newsboat with its default single reload thread (~1 min)")
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "DIR", "URLS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--newsboat-default",
+        action="store_true",
+        help="also time newsboat with its default single reload thread (~1 min)",
+    )
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "DIR", "URLS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         mode, data_dir, urls = args.child
@@ -319,8 +370,10 @@ def main() -> None:
             return
         print(json.dumps(child(mode, Path(data_dir), Path(urls))))
         return
-    print(f"machine: {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M %Z')},"
-          f" python {sys.version.split()[0]}")
+    print(
+        f"machine: {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M %Z')},"
+        f" python {sys.version.split()[0]}"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="tuireader-bench-refresh-") as tmp:
         work = Path(tmp)

@@ -17,6 +17,7 @@ sentences so that 100,000 articles take seconds, not minutes, to write.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -39,30 +40,262 @@ sys.path.insert(0, str(REPO))
 
 from tuireader.models import ParsedEntry  # noqa: E402
 
-COMMON = (
-    "the of and to in a is that for it as was with be by on not he this are or his from at"
-    " which but have an they you were her she there been one all we their has would when"
-    " what more if no will out so up said who about can its new than them other into time"
-    " could two only some people first these may then over also after year any most like"
-    " well now even back many where just those years before much government where three"
-    " between under while last state week since still city country plan report officials"
-    " public company market council court police water power school health local national"
-    " minister workers election budget data system price prices energy climate service"
-    " million billion percent early late next month day night morning group program team"
-    " season game players coach league study research scientists university hospital"
-    " patients doctors schools students teachers parents children families housing rent"
-    " bank rates inflation jobs economy trade tariffs exports factory plant chips software"
-    " security breach hackers users phone app release update version court judge ruling"
-    " appeal case lawyers bill law vote senate house committee hearing mayor residents"
-    " bridge road rail line station airport flights storm flooding rain heat drought fire"
-    " wildfire river coast island mountain valley farmers crops harvest food festival film"
-    " music album artist museum exhibition book author novel review series episode"
-).split()
+COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "they",
+    "you",
+    "were",
+    "her",
+    "she",
+    "there",
+    "been",
+    "one",
+    "all",
+    "we",
+    "their",
+    "has",
+    "would",
+    "when",
+    "what",
+    "more",
+    "if",
+    "no",
+    "will",
+    "out",
+    "so",
+    "up",
+    "said",
+    "who",
+    "about",
+    "can",
+    "its",
+    "new",
+    "than",
+    "them",
+    "other",
+    "into",
+    "time",
+    "could",
+    "two",
+    "only",
+    "some",
+    "people",
+    "first",
+    "these",
+    "may",
+    "then",
+    "over",
+    "also",
+    "after",
+    "year",
+    "any",
+    "most",
+    "like",
+    "well",
+    "now",
+    "even",
+    "back",
+    "many",
+    "where",
+    "just",
+    "those",
+    "years",
+    "before",
+    "much",
+    "government",
+    "where",
+    "three",
+    "between",
+    "under",
+    "while",
+    "last",
+    "state",
+    "week",
+    "since",
+    "still",
+    "city",
+    "country",
+    "plan",
+    "report",
+    "officials",
+    "public",
+    "company",
+    "market",
+    "council",
+    "court",
+    "police",
+    "water",
+    "power",
+    "school",
+    "health",
+    "local",
+    "national",
+    "minister",
+    "workers",
+    "election",
+    "budget",
+    "data",
+    "system",
+    "price",
+    "prices",
+    "energy",
+    "climate",
+    "service",
+    "million",
+    "billion",
+    "percent",
+    "early",
+    "late",
+    "next",
+    "month",
+    "day",
+    "night",
+    "morning",
+    "group",
+    "program",
+    "team",
+    "season",
+    "game",
+    "players",
+    "coach",
+    "league",
+    "study",
+    "research",
+    "scientists",
+    "university",
+    "hospital",
+    "patients",
+    "doctors",
+    "schools",
+    "students",
+    "teachers",
+    "parents",
+    "children",
+    "families",
+    "housing",
+    "rent",
+    "bank",
+    "rates",
+    "inflation",
+    "jobs",
+    "economy",
+    "trade",
+    "tariffs",
+    "exports",
+    "factory",
+    "plant",
+    "chips",
+    "software",
+    "security",
+    "breach",
+    "hackers",
+    "users",
+    "phone",
+    "app",
+    "release",
+    "update",
+    "version",
+    "court",
+    "judge",
+    "ruling",
+    "appeal",
+    "case",
+    "lawyers",
+    "bill",
+    "law",
+    "vote",
+    "senate",
+    "house",
+    "committee",
+    "hearing",
+    "mayor",
+    "residents",
+    "bridge",
+    "road",
+    "rail",
+    "line",
+    "station",
+    "airport",
+    "flights",
+    "storm",
+    "flooding",
+    "rain",
+    "heat",
+    "drought",
+    "fire",
+    "wildfire",
+    "river",
+    "coast",
+    "island",
+    "mountain",
+    "valley",
+    "farmers",
+    "crops",
+    "harvest",
+    "food",
+    "festival",
+    "film",
+    "music",
+    "album",
+    "artist",
+    "museum",
+    "exhibition",
+    "book",
+    "author",
+    "novel",
+    "review",
+    "series",
+    "episode",
+]
 
 TOPICS = (
-    "politics", "economy", "technology", "science", "health", "climate", "sport", "culture",
-    "transport", "housing", "education", "crime", "energy", "space", "business", "world",
-    "weather", "food", "media", "labour",
+    "politics",
+    "economy",
+    "technology",
+    "science",
+    "health",
+    "climate",
+    "sport",
+    "culture",
+    "transport",
+    "housing",
+    "education",
+    "crime",
+    "energy",
+    "space",
+    "business",
+    "world",
+    "weather",
+    "food",
+    "media",
+    "labour",
 )
 TITLE_TEMPLATES = (
     "{A} {verb} {b} {c} after {d} {e}",
@@ -76,13 +309,71 @@ TITLE_TEMPLATES = (
     "{A} {c} {verb}, {d} says",
     "Live: {A} {b} {c} latest",
 )
-VERBS = ("announces", "delays", "approves", "rejects", "unveils", "faces", "wins", "loses",
-         "cuts", "expands", "halts", "backs", "warns", "confirms", "reveals", "launches")
+VERBS = (
+    "announces",
+    "delays",
+    "approves",
+    "rejects",
+    "unveils",
+    "faces",
+    "wins",
+    "loses",
+    "cuts",
+    "expands",
+    "halts",
+    "backs",
+    "warns",
+    "confirms",
+    "reveals",
+    "launches",
+)
 VERBS2 = ("scrap", "review", "expand", "fund", "cut", "delay", "back", "probe", "test", "open")
-SYLLABLES = (
-    "ka ri to ne sa lo ve mar dan el ho ric ber an thu gal fen mo ra ten vik sol ar wen"
-    " dor ly kes sel hal vor sen or rin fer ite tal bra nov quin zan pol ur ste gor"
-).split()
+SYLLABLES = [
+    "ka",
+    "ri",
+    "to",
+    "ne",
+    "sa",
+    "lo",
+    "ve",
+    "mar",
+    "dan",
+    "el",
+    "ho",
+    "ric",
+    "ber",
+    "an",
+    "thu",
+    "gal",
+    "fen",
+    "mo",
+    "ra",
+    "ten",
+    "vik",
+    "sol",
+    "ar",
+    "wen",
+    "dor",
+    "ly",
+    "kes",
+    "sel",
+    "hal",
+    "vor",
+    "sen",
+    "or",
+    "rin",
+    "fer",
+    "ite",
+    "tal",
+    "bra",
+    "nov",
+    "quin",
+    "zan",
+    "pol",
+    "ur",
+    "ste",
+    "gor",
+]
 
 
 def _word(rng: random.Random, low: int = 2, high: int = 3) -> str:
@@ -113,6 +404,8 @@ class Corpus:
         # Zipf-like weights: a few words everywhere, most words rare.
         general = COMMON + rare
         weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(general))]
+        self.general = general
+        self.cum_weights = list(itertools.accumulate(weights))
         self.sentences: list[list[str]] = []
         for _ in range(sentences):
             topic = rng.randrange(len(TOPICS))
@@ -120,9 +413,6 @@ class Corpus:
             for i in rng.sample(range(len(words)), k=min(3, len(words))):
                 words[i] = rng.choice(self.topic_words[topic])
             self.sentences.append(words)
-        self.by_topic: list[list[int]] = [[] for _ in TOPICS]
-        for index in range(sentences):
-            self.by_topic[index % len(TOPICS)].append(index)
 
     def story(self) -> Story:
         rng = self.rng
@@ -135,24 +425,42 @@ class Corpus:
         rng = self.rng
         template = rng.choice(TITLE_TEMPLATES)
         return template.format(
-            A=names[0], F=names[1], verb=rng.choice(VERBS), verb2=rng.choice(VERBS2),
-            b=keys[0], c=keys[1], d=keys[2], e=keys[3],
+            A=names[0],
+            F=names[1],
+            verb=rng.choice(VERBS),
+            verb2=rng.choice(VERBS2),
+            b=keys[0],
+            c=keys[1],
+            d=keys[2],
+            e=keys[3],
         )
 
     def retitle(self, story: Story) -> str:
         """Another outlet's title for the same story."""
         return self._title(story.names, story.keys)
 
-    def paragraphs(self, story: Story, size: int) -> list[str]:
-        """About `size` characters of body text in paragraphs of 3-6 sentences."""
+    def sentence(self, topic: int) -> list[str]:
+        """A fresh sentence: Zipf-weighted general words with a few of the topic's words."""
         rng = self.rng
-        pool = self.by_topic[story.topic]
+        words = rng.choices(self.general, cum_weights=self.cum_weights, k=rng.randint(9, 24))
+        for i in rng.sample(range(len(words)), k=3):
+            words[i] = rng.choice(self.topic_words[topic])
+        return words
+
+    def paragraphs(self, story: Story, size: int) -> list[str]:
+        """About `size` characters of body text in paragraphs of 3-6 fresh sentences.
+
+        Sentences are generated for each article (not drawn from a shared pool),
+        so two articles share sentences only when one copies the other, as in
+        real news; same-story articles share names and key words instead.
+        """
+        rng = self.rng
         paragraphs: list[str] = []
         total = 0
         while total < size:
             sentences = []
             for _ in range(rng.randint(3, 6)):
-                words = list(self.sentences[rng.choice(pool)])
+                words = self.sentence(story.topic)
                 if rng.random() < 0.5:
                     words[rng.randrange(len(words))] = rng.choice(story.keys)
                 if rng.random() < 0.3:
@@ -179,31 +487,51 @@ class Item:
 
 
 def make_items(
-    corpus: Corpus, feeds: int, per_feed: int, base_url: str, body: tuple[int, int],
-    days: int = 150, now: datetime | None = None,
+    corpus: Corpus,
+    feeds: int,
+    per_feed: int,
+    base_url: str,
+    body: tuple[int, int],
+    days: int = 150,
+    now: datetime | None = None,
 ) -> list[list[Item]]:
     """`feeds` lists of `per_feed` items; about a third of stories recur across feeds."""
     rng = corpus.rng
     now = now or datetime(2026, 11, 20, 12, tzinfo=UTC)
     stories: list[Story] = []
+    recent: list[tuple[Story, list[str]]] = []
     result: list[list[Item]] = []
     for f in range(feeds):
         items = []
         for j in range(per_feed):
-            if stories and rng.random() < 0.35:
-                story = rng.choice(stories[-2000:])
+            chance = rng.random()
+            if recent and chance < 0.04:  # a syndicated copy: same text, new first paragraph
+                story, original = rng.choice(recent[-500:])
                 title = corpus.retitle(story)
+                paragraphs = corpus.paragraphs(story, 200)[:1] + original[1:]
             else:
-                story = corpus.story()
-                stories.append(story)
-                title = story.title
-            paragraphs = corpus.paragraphs(story, rng.randint(*body))
+                if stories and chance < 0.35:  # the same story, told by another outlet
+                    story = rng.choice(stories[-2000:])
+                    title = corpus.retitle(story)
+                else:
+                    story = corpus.story()
+                    stories.append(story)
+                    title = story.title
+                paragraphs = corpus.paragraphs(story, rng.randint(*body))
+                recent.append((story, paragraphs))
+                del recent[:-1000]
             published = now - timedelta(seconds=rng.randrange(days * 86400))
-            items.append(Item(
-                guid=f"{base_url}/page/{f}/{j}", url=f"{base_url}/page/{f}/{j}.html",
-                title=title, author=rng.choice(corpus.names) + " " + rng.choice(corpus.names),
-                published=published, summary=paragraphs[0][:280], paragraphs=tuple(paragraphs),
-            ))
+            items.append(
+                Item(
+                    guid=f"{base_url}/page/{f}/{j}",
+                    url=f"{base_url}/page/{f}/{j}.html",
+                    title=title,
+                    author=rng.choice(corpus.names) + " " + rng.choice(corpus.names),
+                    published=published,
+                    summary=paragraphs[0][:280],
+                    paragraphs=tuple(paragraphs),
+                )
+            )
         result.append(items)
     return result
 
@@ -235,9 +563,7 @@ def rss_document(index: int, items: list[Item], base_url: str) -> str:
 def article_page(corpus: Corpus, index: int, item: Item, size: tuple[int, int]) -> str:
     """A full article page of roughly `size` bytes: nav, story, related links, footer."""
     rng = random.Random(item.guid)
-    nav = "".join(
-        f'<li><a href="/section/{t}">{t.capitalize()}</a></li>' for t in TOPICS[:12]
-    )
+    nav = "".join(f'<li><a href="/section/{t}">{t.capitalize()}</a></li>' for t in TOPICS[:12])
     story = "".join(f"<p>{escape(p)}</p>" for p in item.paragraphs)
     related = "".join(
         f'<li><a href="/page/{index}/{rng.randrange(50)}.html">'
@@ -245,7 +571,7 @@ def article_page(corpus: Corpus, index: int, item: Item, size: tuple[int, int]) 
         for _ in range(8)
     )
     head = (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(item.title)} | {escape(feed_title(index))}</title>"
         f'<meta property="og:title" content="{escape(item.title)}">'
         f'<meta property="og:site_name" content="{escape(feed_title(index))}">'
@@ -272,7 +598,8 @@ def article_page(corpus: Corpus, index: int, item: Item, size: tuple[int, int]) 
     comments: list[str] = []
     length = len(head) + len(story) + len(tail)
     while length < target:  # comments-section noise up to the target size
-        comment = f'<div class="comment"><p>{escape(" ".join(rng.choice(corpus.sentences)))}</p></div>'
+        words = escape(" ".join(rng.choice(corpus.sentences)))
+        comment = f'<div class="comment"><p>{words}</p></div>'
         comments.append(comment)
         length += len(comment)
     page = head + story + tail.replace("</main>", "".join(comments) + "</main>", 1)
@@ -384,9 +711,14 @@ def entry_of(item: Item) -> ParsedEntry:
     text = "\n\n".join(item.paragraphs)
     html = "".join(f"<p>{escape(p)}</p>" for p in item.paragraphs)
     return ParsedEntry(
-        guid=item.guid, url=item.url, title=item.title, author=item.author,
-        published=item.published.isoformat(), summary=item.summary[:600],
-        content_html=html, content_text=text,
+        guid=item.guid,
+        url=item.url,
+        title=item.title,
+        author=item.author,
+        published=item.published.isoformat(),
+        summary=item.summary[:600],
+        content_html=html,
+        content_text=text,
     )
 
 
@@ -402,6 +734,7 @@ def import_library() -> tuple[type, bool]:
         if os.environ.get("TUIREADER_BENCH_NO_RELATED"):
             raise ImportError("related indexing switched off for a breakdown")
         import tuireader.related  # noqa: F401
+
         real = True
     except ImportError:
         stub = types.ModuleType("tuireader.related")
@@ -424,8 +757,14 @@ def _related_indexer() -> Callable[[sqlite3.Connection, int], None] | None:
 
 
 def build_cache(
-    data_dir: Path, articles: int, feeds: int, *, seed: int = 1, read_share: float = 0.7,
-    body: tuple[int, int] = (3000, 8000), quiet: bool = False,
+    data_dir: Path,
+    articles: int,
+    feeds: int,
+    *,
+    seed: int = 1,
+    read_share: float = 0.7,
+    body: tuple[int, int] = (3000, 8000),
+    quiet: bool = False,
 ) -> dict[str, object]:
     """Write `articles` articles across `feeds` feeds into a new profile at `data_dir`."""
     from tuireader.storage import Database
@@ -448,7 +787,10 @@ def build_cache(
         items = make_items(corpus, 1, count, FARM_BASE + f"/{f}", body)[0]
         with db.transaction() as conn:
             feed, _new = feed_store.add_feed(
-                conn, f"{FARM_BASE}/feed/{f}.xml", feed_title(f), TOPICS[f % len(TOPICS)],
+                conn,
+                f"{FARM_BASE}/feed/{f}.xml",
+                feed_title(f),
+                TOPICS[f % len(TOPICS)],
                 False,
             )
             new_ids = article_store.insert_entries(
@@ -467,9 +809,29 @@ def build_cache(
     db.conn.execute("ANALYZE")
     db.close()
     return {
-        "articles": written, "feeds": feeds, "seed": seed, "related": index_article is not None,
+        "articles": written,
+        "feeds": feeds,
+        "seed": seed,
+        "related": index_article is not None,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _code_fingerprint() -> str:
+    """A short hash of the schema and the related-stories code: a change means a rebuild."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for path in sorted(
+        [
+            REPO / "tuireader" / "storage" / "schema.py",
+            Path(__file__),
+            *(REPO / "tuireader" / "related").glob("*.py"),
+        ]
+    ):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def cached_profile(articles: int = 100_000, feeds: int = 500, seed: int = 1) -> Path:
@@ -478,7 +840,9 @@ def cached_profile(articles: int = 100_000, feeds: int = 500, seed: int = 1) -> 
     Benchmarks that write must copy it first (`copy_profile`).
     """
     related_ready = _related_indexer() is not None
-    name = f"cache-{articles}-{feeds}-{seed}" + ("" if related_ready else "-norelated")
+    name = f"cache-{articles}-{feeds}-{seed}-{_code_fingerprint()}" + (
+        "" if related_ready else "-norelated"
+    )
     target = BENCH_ROOT / name
     marker = target / "built.json"
     if marker.exists():

@@ -27,7 +27,9 @@ from types import TracebackType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cache_builder import Corpus, article_page, make_items, rss_document  # noqa: E402
+import contextlib
+
+from cache_builder import Corpus, article_page, make_items, rss_document
 
 LAST_MODIFIED = format_datetime(datetime(2026, 11, 20, 12, tzinfo=UTC), usegmt=True)
 MAX_REQUESTS = 10_000_000  # a bound on the serving loop of one connection
@@ -49,8 +51,13 @@ class FarmServer:
     """The serving side (runs inside the farm process)."""
 
     def __init__(
-        self, feeds: int, items: int, latency: float, page_size: tuple[int, int],
-        seed: int, pages: bool,
+        self,
+        feeds: int,
+        items: int,
+        latency: float,
+        page_size: tuple[int, int],
+        seed: int,
+        pages: bool,
     ) -> None:
         self.latency = latency
         self.base = ""
@@ -76,7 +83,7 @@ class FarmServer:
             )
             if self.want_pages:
                 for item in items:
-                    path = item.url[len(base):]
+                    path = item.url[len(base) :]
                     self.docs[path] = _doc(
                         article_page(corpus, index, item, self.page_size),
                         "text/html; charset=utf-8",
@@ -120,8 +127,7 @@ class FarmServer:
         if doc is None:
             return _response(404, "Not Found", b"not here\n", "text/plain", None)
         if headers.get("if-none-match") == doc.etag or (
-            "if-none-match" not in headers
-            and headers.get("if-modified-since") == LAST_MODIFIED
+            "if-none-match" not in headers and headers.get("if-modified-since") == LAST_MODIFIED
         ):
             self.not_modified += 1
             return _response(304, "Not Modified", b"", None, doc.etag)
@@ -141,7 +147,11 @@ def _response(
 
 async def _serve(args: argparse.Namespace) -> None:
     farm = FarmServer(
-        args.feeds, args.items, args.latency, (args.page_min, args.page_max), args.seed,
+        args.feeds,
+        args.items,
+        args.latency,
+        (args.page_min, args.page_max),
+        args.seed,
         args.pages,
     )
     server = await asyncio.start_server(farm.handle, "127.0.0.1", args.port, backlog=1024)
@@ -158,16 +168,36 @@ class FeedFarm:
     """Start a farm process; use as a context manager. `base` is its URL."""
 
     def __init__(
-        self, feeds: int, items: int, latency: float, *, pages: bool = False,
-        page_size: tuple[int, int] = (5000, 20000), seed: int = 7, lifetime: float = 3600,
+        self,
+        feeds: int,
+        items: int,
+        latency: float,
+        *,
+        pages: bool = False,
+        page_size: tuple[int, int] = (5000, 20000),
+        seed: int = 7,
+        lifetime: float = 3600,
     ) -> None:
         self.feeds = feeds
         self.items = items
         self.args = [
-            sys.executable, str(Path(__file__).resolve()), "--feeds", str(feeds),
-            "--items", str(items), "--latency", str(latency), "--seed", str(seed),
-            "--page-min", str(page_size[0]), "--page-max", str(page_size[1]),
-            "--lifetime", str(lifetime), *(["--pages"] if pages else []),
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--feeds",
+            str(feeds),
+            "--items",
+            str(items),
+            "--latency",
+            str(latency),
+            "--seed",
+            str(seed),
+            "--page-min",
+            str(page_size[0]),
+            "--page-max",
+            str(page_size[1]),
+            "--lifetime",
+            str(lifetime),
+            *(["--pages"] if pages else []),
         ]
         self.process: subprocess.Popen[str] | None = None
         self.base = ""
@@ -189,7 +219,9 @@ class FeedFarm:
         return self
 
     def __exit__(
-        self, _type: type[BaseException] | None, _value: BaseException | None,
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
         _tb: TracebackType | None,
     ) -> None:
         if self.process is not None:
@@ -226,10 +258,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--lifetime", type=float, default=3600, help="seconds, then stop")
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(TimeoutError, KeyboardInterrupt):
         asyncio.run(_serve(args))
-    except (TimeoutError, KeyboardInterrupt):
-        pass
 
 
 if __name__ == "__main__":
