@@ -79,6 +79,75 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, new.title, new.content_text);
     END;
     """,
+    # 2: related stories: per-article term vectors and copy sketches (tuireader.related),
+    # document frequencies, an inverted index of each article's top terms, an index of
+    # sketch bands, same-story groups. Deleting an article (or re-indexing it) undoes
+    # all of it in triggers; blobs are cut apart with substr over related_seq.
+    """
+    CREATE TABLE related_seq (n INTEGER PRIMARY KEY);
+    INSERT INTO related_seq (n)
+        WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 1023)
+        SELECT n FROM s;
+
+    CREATE TABLE related_stats (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        docs       INTEGER NOT NULL,
+        last_story INTEGER NOT NULL
+    );
+    INSERT INTO related_stats (id, docs, last_story) VALUES (1, 0, 0);
+
+    CREATE TABLE related_docs (
+        article_id INTEGER PRIMARY KEY,
+        story      INTEGER NOT NULL,
+        counted    INTEGER NOT NULL,
+        terms      BLOB NOT NULL,
+        tfs        BLOB NOT NULL,
+        weights    BLOB NOT NULL,
+        posted     INTEGER NOT NULL,
+        sketch     BLOB NOT NULL,
+        banded     INTEGER NOT NULL,
+        shingles   INTEGER NOT NULL
+    );
+    CREATE INDEX related_docs_by_story ON related_docs (story);
+
+    CREATE TABLE related_df (
+        term BLOB PRIMARY KEY,
+        df   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE related_postings (
+        term       BLOB NOT NULL,
+        article_id INTEGER NOT NULL,
+        weight     REAL NOT NULL,
+        PRIMARY KEY (term, article_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE related_bands (
+        hash       BLOB NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER related_article_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM related_docs WHERE article_id = old.id;
+    END;
+    CREATE TRIGGER related_docs_insert AFTER INSERT ON related_docs BEGIN
+        UPDATE related_stats SET docs = docs + new.counted;
+    END;
+    CREATE TRIGGER related_docs_delete AFTER DELETE ON related_docs BEGIN
+        UPDATE related_stats SET docs = docs - old.counted;
+        UPDATE related_df SET df = df - old.counted WHERE term IN (
+            SELECT substr(old.terms, 4 * n + 1, 4) FROM related_seq
+            WHERE n < length(old.terms) / 4);
+        DELETE FROM related_df WHERE df <= 0 AND term IN (
+            SELECT substr(old.terms, 4 * n + 1, 4) FROM related_seq
+            WHERE n < length(old.terms) / 4);
+        DELETE FROM related_postings WHERE article_id = old.article_id AND term IN (
+            SELECT substr(old.terms, 4 * n + 1, 4) FROM related_seq WHERE n < old.posted);
+        DELETE FROM related_bands WHERE article_id = old.article_id AND hash IN (
+            SELECT substr(old.sketch, 8 * n + 1, 8) FROM related_seq WHERE n < old.banded);
+    END;
+    """,
 ]
 
 

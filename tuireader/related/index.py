@@ -1,0 +1,131 @@
+"""Indexing: everything a related-stories query needs, computed once at ingest.
+
+Per article we store its terms with raw counts (so a query can re-weigh it with
+today's document frequencies), its tf-idf weights as of indexing (so candidates
+are scored without looking up thousands of frequencies), its top terms in an
+inverted index (so candidates are found without a scan), a copy sketch, and
+the same-story group it joined. Re-indexing deletes the old row first; the
+delete trigger takes back its frequencies, postings and bands.
+"""
+
+import sqlite3
+from array import array
+
+from tuireader.related.copies import BANDS, MIN_COSINE, shares_text, sketch
+from tuireader.related.features import features
+from tuireader.related.vectors import (
+    band_key,
+    blob,
+    document_count,
+    dot,
+    key,
+    stored_vectors,
+    weigh,
+)
+
+# Terms kept per article: the most frequent, names counted double, earliest first among
+# equals (so the headline and lead win). Every kept term costs an upsert of its document
+# frequency at ingest; a long article's tail of once-mentioned words adds cost, not signal.
+# (The delete trigger's related_seq has 1024 rows.)
+MAX_TERMS = 256
+# Terms per article in the inverted index: its most distinctive ones.
+POSTED_TERMS = 48
+# A band value held by this many articles is not looked at.
+COMMON_BAND = 50
+MAX_COUNT = 65535
+
+
+def index_article(conn: sqlite3.Connection, article_id: int) -> None:
+    """(Re)index one article from its stored title and text; call inside a write transaction."""
+    conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
+    row = conn.execute(
+        "SELECT title, summary, content_text FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        return
+    title, summary, text = row
+    found = features(title, text or summary)
+    terms = [term for term, _ in found.terms.most_common(MAX_TERMS)]
+    counts = {term: min(found.terms[term], MAX_COUNT) for term in terms}
+    df = _count_in(conn, terms, 1)
+    vector = weigh(counts, df, document_count(conn) + 1)
+    hashes = sketch(found.shingles)
+    stories = _copied_stories(conn, hashes, len(found.shingles), vector)
+    if stories:
+        # A copy tells nothing new about how rare words are: its group is counted once.
+        _count_in(conn, terms, -1)
+    terms.sort(key=vector.__getitem__, reverse=True)
+    posted = terms[:POSTED_TERMS]
+    conn.executemany(
+        "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)",
+        [(key(term), article_id, vector[term]) for term in posted],
+    )
+    bands = hashes[:BANDS]
+    conn.executemany(
+        "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)",
+        [(band_key(value), article_id) for value in bands],
+    )
+    conn.execute(
+        "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
+        " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id, _join(conn, stories), int(not stories), blob(terms, "I"),
+            blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
+            len(posted), blob(hashes, "q"), len(bands), len(found.shingles),
+        ),
+    )
+
+
+def _count_in(conn: sqlite3.Connection, terms: list[int], step: int) -> dict[int, int]:
+    """Add this article to (or take it from) its terms' document frequencies; the new counts."""
+    if not terms:
+        return {}
+    keys = {key(term): term for term in sorted(terms)}
+    rows = conn.execute(
+        f"INSERT INTO related_df (term, df) VALUES {','.join(['(?, 1)'] * len(keys))}"
+        " ON CONFLICT (term) DO UPDATE SET df = df + ? RETURNING term, df",
+        [*keys, step],
+    ).fetchall()
+    return {keys[term]: df for term, df in rows}
+
+
+def _join(conn: sqlite3.Connection, stories: set[int]) -> int:
+    """The group of the stories this article copies (merging them), or a new group."""
+    if not stories:
+        return conn.execute(
+            "UPDATE related_stats SET last_story = last_story + 1 RETURNING last_story"
+        ).fetchone()[0]
+    story = min(stories)
+    if len(stories) > 1:
+        marks = ",".join("?" * (len(stories) - 1))
+        conn.execute(
+            f"UPDATE related_docs SET story = ? WHERE story IN ({marks})",
+            [story, *sorted(stories)[1:]],
+        )
+    return story
+
+
+def _copied_stories(
+    conn: sqlite3.Connection, hashes: list[int], size: int, vector: dict[int, float]
+) -> set[int]:
+    """Groups of the indexed near-copies: a shared band, then the sketch, then the vector."""
+    candidates: set[int] = set()
+    for value in hashes[:BANDS]:
+        holders = conn.execute(
+            "SELECT article_id FROM related_bands WHERE hash = ? LIMIT ?",
+            (band_key(value), COMMON_BAND),
+        ).fetchall()
+        # A band value many articles hold is stock phrasing, not evidence of a copy.
+        if len(holders) < COMMON_BAND:
+            candidates.update(holder for (holder,) in holders)
+    rows = conn.execute(
+        "SELECT article_id, sketch, shingles FROM related_docs"
+        f" WHERE article_id IN ({','.join('?' * len(candidates))})",
+        list(candidates),
+    ).fetchall()
+    close = [
+        article_id for article_id, other, other_size in rows
+        if shares_text(hashes, size, list(array("q", other)), other_size)
+    ]
+    found = stored_vectors(conn, close)
+    return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}

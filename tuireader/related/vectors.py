@@ -1,0 +1,82 @@
+"""Term weights and the stored form of an article's vector.
+
+Weights are sublinear tf times smoothed idf, scaled to unit length, so the dot
+product of two vectors is their cosine. Terms are 32-bit keys kept in native
+byte order; the same four bytes are the `related_df` key, which lets the
+delete trigger take a stored blob apart with `substr`.
+"""
+
+import math
+import sqlite3
+import sys
+from array import array
+from collections.abc import Iterable, Mapping
+
+Vector = dict[int, float]
+# Parameters per statement, well under SQLite's bound.
+CHUNK = 900
+
+
+def stored_vectors(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[Vector, int]]:
+    """Weights as of indexing and same-story group of each given article that is indexed."""
+    found: dict[int, tuple[Vector, int]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for article_id, story, terms, weights in conn.execute(
+            "SELECT article_id, story, terms, weights FROM related_docs"
+            f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            vector = dict(zip(array("I", terms), array("f", weights), strict=True))
+            found[article_id] = (vector, story)
+    return found
+
+
+def weigh(counts: Mapping[int, int], df: Mapping[int, int], docs: int) -> Vector:
+    """Unit-length tf-idf; `df` counts documents holding each term (at least 1)."""
+    raw = {
+        term: (1.0 + math.log(count)) * (math.log((docs + 1) / (df.get(term, 1) + 1)) + 1.0)
+        for term, count in counts.items()
+    }
+    return normalized(raw)
+
+
+def normalized(vector: Vector) -> Vector:
+    norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+    return {term: value / norm for term, value in vector.items()}
+
+
+def dot(a: Vector, b: Vector) -> float:
+    return sum(a[term] * b[term] for term in a.keys() & b.keys())
+
+
+def key(term: int) -> bytes:
+    """A term's four bytes as they sit in a stored blob."""
+    return term.to_bytes(4, sys.byteorder)
+
+
+def band_key(value: int) -> bytes:
+    """A sketch value's eight bytes as they sit in a stored blob."""
+    return value.to_bytes(8, sys.byteorder, signed=True)
+
+
+def blob(values: Iterable[int] | Iterable[float], typecode: str) -> bytes:
+    return array(typecode, values).tobytes()
+
+
+def document_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT docs FROM related_stats").fetchone()[0]
+
+
+def document_frequencies(conn: sqlite3.Connection, terms: Iterable[int]) -> dict[int, int]:
+    """Current df of the given terms; absent terms are left out."""
+    keys = [key(term) for term in terms]
+    found: dict[int, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for term, df in conn.execute(
+            f"SELECT term, df FROM related_df WHERE term IN ({marks})", chunk
+        ):
+            found[int.from_bytes(term, sys.byteorder)] = df
+    return found
