@@ -10,8 +10,13 @@ feedparser takes 13-15 ms, which is what lets 500 feeds parse within their
 network time on two cores. Anything it cannot read, or reads as empty, goes
 to feedparser as before. Both follow the same normalisation (`feeds._entry`'s
 sanitising, guid, title and date rules), so the stored articles agree.
+
+Importing this module is cheap: the parsers (readability, feedparser,
+fastfeedparser, our extract package) are imported by the jobs themselves and
+preloaded by the fork server, never in the app's own process at start.
 """
 
+import importlib.util
 import multiprocessing
 import os
 import re
@@ -23,28 +28,24 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from tuireader.errors import ExtractError, ParseError
-from tuireader.extract import clean_fragment, clean_page
-from tuireader.fetch.feeds import (
-    MAX_ENTRIES,
-    SUMMARY_CHARS,
-    _hash,
-    _looks_like_json,
-    _unique,
-    _web,
-    parse_feed,
-)
 from tuireader.models import CleanedPage, ParsedEntry, ParsedFeed
 from tuireader.text import clean_line
 from tuireader.timeutil import parse_iso
 
-try:  # an optional fast path; feedparser stays the reference parser
-    import fastfeedparser
-except ImportError:  # pragma: no cover - depends on the environment
-    fastfeedparser = None
-
 # "__main__" first: the fork server imports the program's main module once, so
-# each worker does not import it again on start (multiprocessing's own idiom).
-_PRELOAD = ["__main__", "tuireader.workers"]
+# each worker does not import it again on start (multiprocessing's own idiom);
+# then the parsers, once, for every worker it forks.
+_PRELOAD = ["__main__", "tuireader.workers", "tuireader.extract", "tuireader.fetch.feeds"]
+_FAST_PARSER = "fastfeedparser"  # optional; feedparser stays the reference parser
+
+
+def _fastfeedparser() -> Any:
+    """The fastfeedparser module, or None when it is not installed."""
+    try:
+        import fastfeedparser
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return fastfeedparser
 
 
 class _StrictParser(threading.local):
@@ -67,7 +68,10 @@ _CLOSE_TAG = re.compile(r"</(\w+)>")
 def make_pool(workers: int | None = None) -> Executor:
     """A pool sized to the machine's cores."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    preload = list(_PRELOAD)
+    if importlib.util.find_spec(_FAST_PARSER) is not None:
+        preload.append(_FAST_PARSER)
+    context.set_forkserver_preload(preload)
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=context)
 
 
@@ -85,6 +89,8 @@ def warm_pool(pool: Executor) -> None:
 
 def parse_feed_job(data: bytes, url: str, content_type: str) -> ParsedFeed | str:
     """Parse in a worker; a parse failure comes back as its reason, not an exception."""
+    from tuireader.fetch.feeds import parse_feed
+
     try:
         fast = parse_feed_fast(data, url, content_type)
         return fast if fast is not None else parse_feed(data, url, content_type)
@@ -96,6 +102,8 @@ def parse_feed_job(data: bytes, url: str, content_type: str) -> ParsedFeed | str
 
 def clean_page_job(data: bytes, url: str) -> CleanedPage | str:
     """Clean in a worker; a failure comes back as its reason."""
+    from tuireader.extract import clean_page
+
     try:
         return clean_page(data, url)
     except ExtractError as error:
@@ -111,6 +119,9 @@ def parse_feed_fast(data: bytes, url: str, content_type: str = "") -> ParsedFeed
     any document fastfeedparser refuses or finds no entries in, so feedparser
     keeps the last word on odd feeds and on the reason a feed is not one.
     """
+    from tuireader.fetch.feeds import MAX_ENTRIES, _looks_like_json, _unique, _web
+
+    fastfeedparser = _fastfeedparser()
     if fastfeedparser is None or not data.strip() or _looks_like_json(data, content_type):
         return None
     try:
@@ -146,6 +157,9 @@ def _fast_entry(entry: Any, feed_url: str, not_permalink: set[str]) -> ParsedEnt
     body; when the entry has no separate body (most news feeds), that one
     cleaning gives the stored HTML, the text and the summary.
     """
+    from tuireader.extract import clean_fragment
+    from tuireader.fetch.feeds import SUMMARY_CHARS, _hash, _web
+
     link = _web(_str(entry.get("link")), feed_url)
     summary_html = _str(entry.get("description")) or _str(entry.get("summary"))
     bodies = [
@@ -189,6 +203,8 @@ def _plain(value: str, base: str, limit: int) -> str:
     titles stay as written, as feedparser keeps plain-text titles.
     """
     if _CLOSE_TAG.search(value):
+        from tuireader.extract import clean_fragment
+
         value = clean_fragment(value, base).text
     return clean_line(value, limit)
 
