@@ -69,14 +69,18 @@ class Database:
             raise StorageError(f"the cache is busy or not writable: {error}") from error
         try:
             yield conn
+        except sqlite3.Error as error:
+            # A full disk or I/O error inside the work: one clear error, not a traceback.
+            _rollback(conn)
+            raise StorageError(f"cannot write the cache: {error}") from error
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         else:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise StorageError(f"cannot write the cache: {error}") from error
 
     def close(self) -> None:
@@ -87,3 +91,10 @@ class Database:
                     conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite may have ended it on a full disk)."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
