@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,12 +29,32 @@ from hostile_helpers import CONFIG_TOML, assert_safe, cli, cli_env
 SLOW_FEEDS = 10  # 8 items each, every response 0.3 s away
 
 
+MARK = "TUIREADER_HOSTILE_RUN"
+
+
 def start(data_dir: Path, *args: str, quiet: bool = False) -> subprocess.Popen[bytes]:
+    """A CLI process; it and everything it starts carry a marker in their environment."""
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
-    return subprocess.Popen(
+    env = cli_env() | {MARK: f"{os.getpid()}-{uuid.uuid4().hex}"}
+    proc = subprocess.Popen(
         [sys.executable, "-m", "tuireader", "--data-dir", str(data_dir), *args],
-        stdout=out, stderr=out, env=cli_env(),
+        stdout=out, stderr=out, env=env,
     )
+    proc.mark = f"{MARK}={env[MARK]}".encode()  # type: ignore[attr-defined]
+    return proc
+
+
+def marked(mark: bytes) -> set[int]:
+    """Live processes whose environment carries `mark` (ours, even once orphaned)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark in (entry / "environ").read_bytes().split(b"\0"):
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return {pid for pid in found if alive(pid)}
 
 
 def descendants(pid: int) -> set[int]:
@@ -75,7 +96,7 @@ def kill_refresh(proc: subprocess.Popen[bytes], grace: float = 3.0) -> set[int]:
     while time.monotonic() < deadline and any(alive(pid) for pid in children):
         time.sleep(0.1)
     left = {pid for pid in children if alive(pid)}
-    for pid in left:
+    for pid in left | marked(proc.mark):  # type: ignore[attr-defined]
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
     return left
