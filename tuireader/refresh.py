@@ -15,6 +15,7 @@ import importlib.util
 import sqlite3
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -36,8 +37,11 @@ from tuireader.timeutil import now_iso
 from tuireader.workers import clean_page_job, parse_feed_job, warm_pool
 
 T = TypeVar("T")
-# Writes grouped into one transaction at most; bounds how long the write lock is held.
+# Writes grouped into one transaction at most, and for at most this long: the
+# write lock is held no longer than that, so the app's own writes (marking an
+# article read) never wait long behind a refresh.
 MAX_WRITES_PER_TRANSACTION = 64
+MAX_TRANSACTION_SECONDS = 0.05
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json,"
@@ -239,10 +243,10 @@ class Writer:
     """One thread per database that runs every refresh write, grouped into transactions.
 
     `run(job, *args)` queues `job(conn, *args)` and awaits its result. The
-    writer takes everything queued so far (at most MAX_WRITES_PER_TRANSACTION)
-    into one BEGIN IMMEDIATE ... COMMIT, each job in its own savepoint, so
-    one job's exception rolls back that job alone and reaches only its caller.
-    The thread, and with it its SQLite connection, lives as long as the
+    writer takes what is queued (up to MAX_WRITES_PER_TRANSACTION jobs or
+    MAX_TRANSACTION_SECONDS) into one BEGIN IMMEDIATE ... COMMIT, each job in
+    its own savepoint, so one job's exception rolls back that job alone and
+    reaches only its caller. The thread, and with it its SQLite connection, lives as long as the
     Database and is shared by every refresh of it.
     """
 
@@ -273,30 +277,44 @@ class Writer:
     def _drain(self) -> None:
         while True:
             with self._lock:
-                batch = self._queue[:MAX_WRITES_PER_TRANSACTION]
-                del self._queue[:MAX_WRITES_PER_TRANSACTION]
-                if not batch:
+                if not self._queue:
                     self._draining = False
                     return
             try:
-                outcomes = self._transaction(batch)
+                outcomes = self._transaction()
             except BaseException as error:  # never leave a caller waiting forever
-                outcomes = [(future, None, error) for _job, _args, future in batch]
+                outcomes = [(future, None, error) for future in self._taken]
             for future, value, error in outcomes:
                 future.get_loop().call_soon_threadsafe(_settle, future, value, error)
 
-    def _transaction(
-        self, batch: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]]
-    ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
+    def _next(self) -> tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]] | None:
+        with self._lock:
+            if not self._queue:
+                return None
+            job = self._queue.pop(0)
+        self._taken.append(job[2])
+        return job
+
+    def _transaction(self) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
+        """Jobs from the queue in one transaction, until it is empty or the group is full."""
+        self._taken: list[asyncio.Future[Any]] = []
         try:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
         except (sqlite3.Error, StorageError) as error:
             failure = StorageError(f"the cache is busy or not writable: {error}")
-            return [(future, None, failure) for _job, _args, future in batch]
+            job = self._next()
+            return [(job[2], None, failure)] if job else []
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        started = time.monotonic()
         try:
-            for job, args, future in batch:
+            while len(outcomes) < MAX_WRITES_PER_TRANSACTION and (
+                time.monotonic() - started < MAX_TRANSACTION_SECONDS
+            ):
+                taken = self._next()
+                if taken is None:
+                    break
+                job, args, future = taken
                 if future.cancelled():
                     continue
                 conn.execute("SAVEPOINT refresh_job")
@@ -316,7 +334,7 @@ class Writer:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             failure = StorageError(f"cannot write the cache: {error}")
-            return [(future, None, failure) for _job, _args, future in batch]
+            return [(future, None, failure) for future in self._taken]
         return outcomes
 
 
