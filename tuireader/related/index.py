@@ -51,8 +51,13 @@ def index_article(conn: sqlite3.Connection, article_id: int) -> None:
     vector = weigh(counts, df, document_count(conn) + 1)
     hashes = sketch(found.shingles)
     stories = _copied_stories(conn, hashes, len(found.shingles), vector)
-    if stories:
-        # A copy tells nothing new about how rare words are: its group is counted once.
+    # Copies tell nothing new about how rare words are: a group is counted once.
+    counted = not stories or not conn.execute(
+        f"SELECT 1 FROM related_docs WHERE counted AND story IN ({','.join('?' * len(stories))})"
+        " LIMIT 1",
+        list(stories),
+    ).fetchall()
+    if not counted:
         _count_in(conn, terms, -1)
     terms.sort(key=vector.__getitem__, reverse=True)
     posted = terms[:POSTED_TERMS]
@@ -69,7 +74,7 @@ def index_article(conn: sqlite3.Connection, article_id: int) -> None:
         "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
         " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            article_id, _join(conn, stories), int(not stories), blob(terms, "I"),
+            article_id, _join(conn, stories), int(counted), blob(terms, "I"),
             blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
             len(posted), blob(hashes, "q"), len(bands), len(found.shingles),
         ),

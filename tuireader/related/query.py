@@ -24,7 +24,8 @@ from tuireader.related.vectors import (
 from tuireader.storage.articles import rows_by_ids
 
 QUERY_TERMS = 40
-CANDIDATES = 100
+PER_TERM = 1000
+CANDIDATES = 50
 # Shared-neighbour rerank: the pool it looks at, the neighbours compared, their weight.
 POOL = 20
 NEIGHBOURS = 5
@@ -68,23 +69,27 @@ def story_outlets(conn: sqlite3.Connection, article_id: int) -> list[str]:
 def _candidates(
     conn: sqlite3.Connection, article_id: int, story: int, query: Vector
 ) -> dict[int, tuple[Vector, int]]:
-    """Stored vectors and groups of the likeliest articles and of the whole group."""
+    """Stored vectors and groups of the likeliest articles and of the group's newest."""
     top = sorted(query, key=query.__getitem__, reverse=True)[:QUERY_TERMS]
-    values = ",".join("(?, ?)" for _ in top)
-    params: list[object] = [p for term in top for p in (key(term), query[term])]
+    # Per term, only its newest holders: a long list belongs to a common, light term.
+    lists = " UNION ALL ".join(
+        "SELECT * FROM (SELECT article_id, weight * ? AS part FROM related_postings"
+        " WHERE term = ? ORDER BY article_id DESC LIMIT ?)"
+        for _ in top
+    )
+    params: list[object] = [p for term in top for p in (query[term], key(term), PER_TERM)]
     ids = [
         doc for (doc,) in conn.execute(
-            f"WITH q (term, w) AS (VALUES {values})"
-            " SELECT p.article_id FROM q JOIN related_postings p ON p.term = q.term"
-            " WHERE p.article_id != ? GROUP BY p.article_id"
-            " ORDER BY sum(p.weight * q.w) DESC LIMIT ?",
+            f"SELECT article_id FROM ({lists}) WHERE article_id != ?"
+            " GROUP BY article_id ORDER BY sum(part) DESC LIMIT ?",
             [*params, article_id, CANDIDATES],
         )
     ] if top else []
     ids += [
         doc for (doc,) in conn.execute(
-            "SELECT article_id FROM related_docs WHERE story = ? AND article_id != ?",
-            (story, article_id),
+            "SELECT article_id FROM related_docs WHERE story = ? AND article_id != ?"
+            " ORDER BY article_id DESC LIMIT ?",
+            (story, article_id, CANDIDATES),
         )
     ]
     return stored_vectors(conn, ids)

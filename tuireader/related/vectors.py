@@ -11,6 +11,7 @@ import sqlite3
 import sys
 from array import array
 from collections.abc import Iterable, Mapping
+from operator import mul
 
 Vector = dict[int, float]
 # Parameters per statement, well under SQLite's bound.
@@ -47,7 +48,8 @@ def normalized(vector: Vector) -> Vector:
 
 
 def dot(a: Vector, b: Vector) -> float:
-    return sum(a[term] * b[term] for term in a.keys() & b.keys())
+    common = a.keys() & b.keys()
+    return sum(map(mul, map(a.__getitem__, common), map(b.__getitem__, common)))
 
 
 def key(term: int) -> bytes:
