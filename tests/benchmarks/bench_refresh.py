@@ -293,7 +293,9 @@ def clean_single_core(pages: list[tuple[bytes, str]]) -> float:
 
 def bench_pages(args: argparse.Namespace, work: Path) -> list[tuple[str, str, str, str]]:
     feeds = args.pages // 20
-    with FeedFarm(feeds, 20, args.page_latency, pages=True) as farm:
+    with FeedFarm(
+        feeds, 20, args.page_latency, pages=True, pages_from=args.pages_from
+    ) as farm:
         urls_file = work / "page-urls.txt"
         urls_file.write_text("\n".join(farm.feed_urls()))
         pages = fetch_pages(farm, 20)
@@ -348,6 +350,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-latency", type=float, default=0.02)
+    parser.add_argument("--pages-from", default="", metavar="DIR",
+                        help="serve real pages (*.html.gz), e.g. ../shared/bench/extraction/html")
     parser.add_argument("--no-newsboat", action="store_true")
     parser.add_argument(
         "--newsboat-default",

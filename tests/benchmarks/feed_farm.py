@@ -58,6 +58,7 @@ class FarmServer:
         page_size: tuple[int, int],
         seed: int,
         pages: bool,
+        pages_from: str = "",
     ) -> None:
         self.latency = latency
         self.base = ""
@@ -66,6 +67,7 @@ class FarmServer:
         self.page_size = page_size
         self.seed = seed
         self.want_pages = pages
+        self.pages_from = pages_from
         self.docs: dict[str, Doc] = {}
         self.requests = 0
         self.not_modified = 0
@@ -77,6 +79,13 @@ class FarmServer:
         self.base = base
         corpus = Corpus(self.seed)
         feeds = make_items(corpus, self.feeds, self.items, base, (600, 1500))
+        real = []
+        if self.pages_from:  # real pages, gzipped, served in turn instead of generated ones
+            import gzip
+
+            files = sorted(Path(self.pages_from).glob("*.gz"))
+            real = [gzip.decompress(path.read_bytes()) for path in files]
+        served = 0
         for index, items in enumerate(feeds):
             self.docs[f"/feed/{index}.xml"] = _doc(
                 rss_document(index, items, base), "application/rss+xml; charset=utf-8"
@@ -84,6 +93,11 @@ class FarmServer:
             if self.want_pages:
                 for item in items:
                     path = item.url[len(base) :]
+                    if real:
+                        served += 1
+                        body = real[served % len(real)]
+                        self.docs[path] = Doc(body, "text/html; charset=utf-8", f'"{served}"')
+                        continue
                     self.docs[path] = _doc(
                         article_page(corpus, index, item, self.page_size),
                         "text/html; charset=utf-8",
@@ -152,7 +166,7 @@ async def _serve(args: argparse.Namespace) -> None:
         args.latency,
         (args.page_min, args.page_max),
         args.seed,
-        args.pages,
+        args.pages, args.pages_from,
     )
     server = await asyncio.start_server(farm.handle, "127.0.0.1", args.port, backlog=1024)
     port = server.sockets[0].getsockname()[1]
@@ -177,6 +191,7 @@ class FeedFarm:
         page_size: tuple[int, int] = (5000, 20000),
         seed: int = 7,
         lifetime: float = 3600,
+        pages_from: str = "",
     ) -> None:
         self.feeds = feeds
         self.items = items
@@ -198,6 +213,7 @@ class FeedFarm:
             "--lifetime",
             str(lifetime),
             *(["--pages"] if pages else []),
+            *(["--pages-from", pages_from] if pages_from else []),
         ]
         self.process: subprocess.Popen[str] | None = None
         self.base = ""
@@ -252,6 +268,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--pages", action="store_true", help="also serve article pages")
+    parser.add_argument("--pages-from", default="", help="serve these *.html.gz pages instead")
     parser.add_argument("--page-min", type=int, default=5000)
     parser.add_argument("--page-max", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=7)
