@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -248,8 +249,9 @@ def main() -> int:
             f" | {metrics['conf@5']:.3f} | {statistics.mean(times):.1f} | {p95:.1f}"
             f" | {spent / count * 1000:.2f} | {intruders:.3f} |"
         )
-        print(f"{name}: {count} articles indexed in {spent:.1f} s (build {built:.1f} s)",
-              file=sys.stderr)
+        busy = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{name}: {count} articles indexed in {spent:.1f} s (build {built:.1f} s),"
+              f" load average {busy}", file=sys.stderr)
     print("\n".join(lines))
     return 0
 

@@ -23,7 +23,7 @@ MIN_COSINE = 0.4
 
 
 def sketch(shingles: Collection[int]) -> list[int]:
-    return heapq.nsmallest(SKETCH, shingles)
+    return sorted(shingles)[:SKETCH]
 
 
 def shares_text(a: list[int], a_size: int, b: list[int], b_size: int) -> bool:

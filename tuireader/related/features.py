@@ -8,8 +8,9 @@ gets the same data:
   when it looks like a name or a figure (capitalised, or starting with a
   digit), because names, places and figures are what tell one event from
   another of the same kind;
-- shingles, for "the same text": hashes of every run of four words, whatever
-  the site chrome or headline around them, so a copy shares most of them.
+- shingles, for "the same text": hashes of every run of four content words,
+  whatever the site chrome or headline around them, so a copy shares most
+  of them.
 
 Term keys are 32-bit and shingle hashes 64-bit, so the storage holds
 fixed-width blobs that both Python (`array`) and SQL triggers (`substr`) can
@@ -25,7 +26,7 @@ from itertools import chain
 
 # Enough for any real article; more only costs time (a 5 MB page is not 5 MB of story).
 MAX_CHARS = 100_000
-PREFIX = 6
+PREFIX = 5
 SHINGLE = 4
 # A name or a figure counts this many times over.
 NAME_BOOST = 2
@@ -64,11 +65,11 @@ def features(title: str, body: str) -> Features:
     The headline is left out of the shingles on purpose: copies are often
     retitled, and a reworded headline should not hide a copied body.
     """
-    title_words = _WORD.findall(title[:MAX_CHARS])
-    body_words = _WORD.findall(body[:MAX_CHARS])
-    terms = Counter(chain.from_iterable(map(_terms, title_words)))
-    terms.update(chain.from_iterable(map(_terms, body_words)))
-    return Features(terms, _shingles(body_words or title_words))
+    title_terms = list(chain.from_iterable(map(_terms, _WORD.findall(title[:MAX_CHARS]))))
+    body_terms = list(chain.from_iterable(map(_terms, _WORD.findall(body[:MAX_CHARS]))))
+    terms = Counter(title_terms)
+    terms.update(body_terms)
+    return Features(terms, _shingles(body_terms or title_terms))
 
 
 def term_key(term: str) -> int:
@@ -93,19 +94,14 @@ def _terms(word: str) -> tuple[int, ...]:
     return (term_key(word[:PREFIX] if word.isalpha() else word),) * boost
 
 
-@lru_cache(maxsize=1 << 17)
-def _word_key(word: str) -> int:
-    return term_key(word.lower())
+def _shingles(keys: list[int]) -> set[int]:
+    """The hash of each run of SHINGLE term keys, in text order.
 
-
-def _shingles(words: list[str]) -> set[int]:
-    """The hash of each run of SHINGLE word keys.
-
-    Word keys are CRC-32s and a run is a tuple of ints, whose `hash()` (unlike
-    a string's) is the same in every process: CPython does not salt int or
-    tuple hashes.
+    Runs of content words (stop words are already gone) skip stock phrases
+    like "in the wake of the". A run is a tuple of ints, whose `hash()`
+    (unlike a string's) is the same in every process: CPython does not salt
+    int or tuple hashes.
     """
-    keys = list(map(_word_key, words))
     if len(keys) < SHINGLE:
         return {hash(tuple(keys))} if keys else set()
     return set(map(hash, zip(*(keys[i:] for i in range(SHINGLE)), strict=False)))

@@ -24,12 +24,12 @@ from tuireader.related.vectors import (
 from tuireader.storage.articles import rows_by_ids
 
 QUERY_TERMS = 40
-PER_TERM = 1000
+PER_TERM = 500
 CANDIDATES = 50
 # Shared-neighbour rerank: the pool it looks at, the neighbours compared, their weight.
 POOL = 20
 NEIGHBOURS = 5
-SHARED_WEIGHT = 0.2
+SHARED_WEIGHT = 0.3
 
 
 def find_related(conn: sqlite3.Connection, article_id: int, limit: int = 10) -> list[RelatedHit]:

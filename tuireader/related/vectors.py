@@ -35,8 +35,10 @@ def stored_vectors(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[
 
 def weigh(counts: Mapping[int, int], df: Mapping[int, int], docs: int) -> Vector:
     """Unit-length tf-idf; `df` counts documents holding each term (at least 1)."""
+    log = math.log
+    base = log(docs + 1) + 1.0
     raw = {
-        term: (1.0 + math.log(count)) * (math.log((docs + 1) / (df.get(term, 1) + 1)) + 1.0)
+        term: (1.0 + log(count)) * (base - log(df.get(term, 1) + 1))
         for term, count in counts.items()
     }
     return normalized(raw)
