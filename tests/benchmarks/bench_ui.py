@@ -149,6 +149,16 @@ async def measure(
             articles.focus()
             await pilot.pause()
         if farm is not None:
+            said: list[str] = []
+            status = screen.query_one("#status")
+            original_say = status.say
+
+            def say(message: str, style: str = "") -> None:
+                said.append(message)
+                original_say(message, style)
+
+            status.say = say
+            refresh_started = time.perf_counter()
             screen.start_refresh(None)
             await asyncio.sleep(0.5)
             for _ in range(steps * 3):
@@ -163,6 +173,8 @@ async def measure(
             deadline = time.perf_counter() + 300
             while screen._refreshing and time.perf_counter() < deadline:
                 await asyncio.sleep(0.2)
+            print(f"  refresh in the app: {time.perf_counter() - refresh_started:.1f} s;"
+                  f" last status: {said[-1] if said else '(none)'}; {screen._failures[:1]}")
     return results
 
 
