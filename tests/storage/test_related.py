@@ -176,3 +176,9 @@ def test_story_outlets_lists_each_feed_once_own_first(
 def test_unknown_or_unindexed_article_has_no_related(cache: Cache) -> None:
     assert find_related(cache.conn, 10_000) == []
     assert story_outlets(cache.conn, 10_000) == []
+
+
+def test_an_article_without_words_is_indexed_alone(cache: Cache) -> None:
+    empty = cache.add("Wire Service", "", " … — ")
+    assert find_related(cache.conn, empty) == []
+    assert story_outlets(cache.conn, empty) == ["Wire Service"]

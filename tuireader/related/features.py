@@ -4,7 +4,7 @@ Two views of one text, both pure functions of it so an article indexed twice
 gets the same data:
 
 - terms, for "about the same thing": content words (no stop words, cut to a
-  short prefix so "fired", "firing" and "fires" meet), each counted twice
+  five-letter prefix so "robbers", "robbery" and "robbed" meet), each counted twice
   when it looks like a name or a figure (capitalised, or starting with a
   digit), because names, places and figures are what tell one event from
   another of the same kind;
