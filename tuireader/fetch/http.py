@@ -121,7 +121,11 @@ async def _get(
             raise RetryLater(f"HTTP {status} {response.reason_phrase}{when}", until)
         if status >= 400:
             raise FetchError(f"HTTP {status} {response.reason_phrase}".strip())
-        body = b"" if status == 304 else await _read_capped(response, max_bytes)
+        # A 304's (empty) body is read too: an unread response closes the
+        # connection, and a refresh of all-304 feeds would reconnect every time.
+        body = await _read_capped(response, max_bytes)
+        if status == 304:
+            body = b""
         permanent = None
         if response.history and all(r.status_code in _PERMANENT for r in response.history):
             permanent = str(response.url)

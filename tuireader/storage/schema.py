@@ -7,6 +7,24 @@ upgrade leaves it as it was.
 
 import sqlite3
 
+# Keeps the full-text index in step with articles; migrations 1 and 3 both create it.
+_FTS_TRIGGERS = """
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, content_text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
+        VALUES ('delete', old.id, old.title, old.content_text);
+        INSERT INTO articles_fts (rowid, title, content_text)
+        VALUES (new.id, new.title, new.content_text);
+    END;
+"""
+
 MIGRATIONS: list[str] = [
     # 1: feeds, articles, list indexes, full-text search kept in step by triggers.
     """
@@ -64,21 +82,8 @@ MIGRATIONS: list[str] = [
         tokenize = 'unicode61 remove_diacritics 2'
     );
 
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts (rowid, title, content_text)
-        VALUES (new.id, new.title, new.content_text);
-    END;
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
-        VALUES ('delete', old.id, old.title, old.content_text);
-    END;
-    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, content_text ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, content_text)
-        VALUES ('delete', old.id, old.title, old.content_text);
-        INSERT INTO articles_fts (rowid, title, content_text)
-        VALUES (new.id, new.title, new.content_text);
-    END;
-    """,
+    """
+    + _FTS_TRIGGERS,
     # 2: related stories: per-article term vectors and copy sketches (tuireader.related),
     # document frequencies, an inverted index of each article's top terms, an index of
     # sketch bands, same-story groups. Deleting an article (or re-indexing it) undoes
@@ -148,6 +153,24 @@ MIGRATIONS: list[str] = [
             SELECT substr(old.sketch, 8 * n + 1, 8) FROM related_seq WHERE n < old.banded);
     END;
     """,
+    # 3: prefix indexes for 2- and 3-letter prefixes, so `ber*` is one index
+    # lookup instead of a scan of every term; the index is rebuilt from articles.
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TABLE articles_fts;
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, content_text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+
+    """
+    + _FTS_TRIGGERS,
 ]
 
 
