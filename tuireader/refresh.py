@@ -6,7 +6,8 @@ its start-up never stalls the loop. Every database write goes to one writer
 thread that groups whatever is waiting into one transaction, each feed or
 page in its own savepoint: the loop never waits on SQLite, a failure rolls
 back only its own feed, a kill loses at most the last group, and pages still
-pending are picked up by the next refresh.
+pending are picked up by the next refresh. The workers also compute each
+article's related-stories features, so the writer only stores them.
 """
 
 import asyncio
@@ -21,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import httpx
 
@@ -30,11 +31,17 @@ from tuireader.config import Config
 from tuireader.errors import FetchError, StorageError
 from tuireader.fetch.http import Limits, RetryLater, fetch, make_client
 from tuireader.models import CleanedPage, Feed, FeedResult, ParsedFeed, RefreshReport
+from tuireader.related import ArticleFeatures
 from tuireader.storage import Database
 from tuireader.storage import articles as article_store
 from tuireader.storage import feeds as feed_store
 from tuireader.timeutil import now_iso
-from tuireader.workers import clean_page_job, parse_feed_job, warm_pool
+from tuireader.workers import (
+    clean_page_features_job,
+    clean_page_job,
+    parse_feed_features_job,
+    warm_pool,
+)
 
 T = TypeVar("T")
 # Writes grouped into one transaction at most, and for at most this long: the
@@ -48,6 +55,11 @@ FEED_ACCEPT = (
     " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+# A page to fetch: article id, URL, the article's stored title.
+PendingPage = tuple[int, str, str]
+# A cleaned page and its article's related-stories features (None: index by summary).
+IndexedPage = tuple[CleanedPage, ArticleFeatures | None]
 
 
 @dataclass(frozen=True)
@@ -148,14 +160,15 @@ class Refresh:
             return FeedResult(feed.url, not_modified=True)
         await self._pool_ready()
         loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(
-            self.pool, parse_feed_job, response.body, response.url, response.content_type
+        outcome = await loop.run_in_executor(
+            self.pool, parse_feed_features_job, response.body, response.url,
+            response.content_type,
         )
-        if isinstance(parsed, str):
-            return await self._fail(feed, parsed)
+        if isinstance(outcome, str):
+            return await self._fail(feed, outcome)
         try:
             new_ids, pending = await self._writer.run(
-                self._store, feed, parsed, response.etag, response.last_modified,
+                self._store, feed, *outcome, response.etag, response.last_modified,
                 response.permanent_url,
             )
         except StorageError as error:
@@ -171,24 +184,43 @@ class Refresh:
     def _wants_pages(self, feed: Feed) -> bool:
         return self.fetch_pages and feed.fetch_pages
 
-    def _not_modified(self, conn: sqlite3.Connection, feed: Feed) -> list[tuple[int, str]]:
+    def _not_modified(self, conn: sqlite3.Connection, feed: Feed) -> list[PendingPage]:
         """(writer thread) Note the 304; pages an interrupted run left pending."""
         feed_store.record_not_modified(conn, feed.id)
-        return article_store.pending_for_feed(conn, feed.id) if self._wants_pages(feed) else []
+        return self._pending(conn, feed)
+
+    def _pending(self, conn: sqlite3.Connection, feed: Feed) -> list[PendingPage]:
+        """(writer thread) The feed's pages still to fetch, with their articles' titles."""
+        if not self._wants_pages(feed):
+            return []
+        pending = article_store.pending_for_feed(conn, feed.id)
+        titles: dict[int, str] = {}
+        for start in range(0, len(pending), 500):
+            ids = [article_id for article_id, _ in pending[start : start + 500]]
+            titles.update(conn.execute(
+                f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
+            ).fetchall())
+        return [(article_id, url, titles.get(article_id, "")) for article_id, url in pending]
 
     def _store(
-        self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed, etag: str | None,
-        last_modified: str | None, permanent_url: str | None,
-    ) -> tuple[list[int], list[tuple[int, str]]]:
+        self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed,
+        features: list[ArticleFeatures], etag: str | None, last_modified: str | None,
+        permanent_url: str | None,
+    ) -> tuple[list[int], list[PendingPage]]:
         """(writer thread) New entries, their index rows, validators, pruning; pending pages."""
         cutoff = None
         if self.config.keep_days:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
-        new_ids = article_store.insert_entries(
-            conn, feed.id, feed.title or parsed.title, parsed.entries, self._wants_pages(feed),
-        )
-        for article_id in new_ids:
-            related.index_article(conn, article_id)
+        source = feed.title or parsed.title
+        wants_pages = self._wants_pages(feed)
+        new_ids = []
+        for entry, found in zip(parsed.entries, features, strict=True):
+            # One entry at a time, to know which are new (and so which features to store).
+            for article_id in article_store.insert_entries(
+                conn, feed.id, source, [entry], wants_pages
+            ):
+                related.store_features(conn, article_id, found)
+                new_ids.append(article_id)
         feed_store.record_success(
             conn, feed.id, title=parsed.title, site=parsed.site, etag=etag,
             last_modified=last_modified, url=permanent_url,
@@ -197,22 +229,22 @@ class Refresh:
             conn, feed.id, cutoff, self.config.keep_per_feed,
             (entry.guid for entry in parsed.entries),
         )
-        pending = article_store.pending_for_feed(conn, feed.id) if self._wants_pages(feed) else []
-        return new_ids, pending
+        return new_ids, self._pending(conn, feed)
 
-    def _queue_pages(self, pending: list[tuple[int, str]]) -> None:
+    def _queue_pages(self, pending: list[PendingPage]) -> None:
         """New articles' pages, plus any left pending by an interrupted run."""
         self._pages_total += len(pending)
-        for article_id, url in pending:
-            self._page_tasks.append(asyncio.create_task(self._page(article_id, url)))
+        for article_id, url, title in pending:
+            self._page_tasks.append(asyncio.create_task(self._page(article_id, url, title)))
 
-    async def _page(self, article_id: int, url: str) -> None:
+    async def _page(self, article_id: int, url: str, title: str) -> None:
         outcome = await fetch_and_clean(
-            self._client, self._semaphore, self.limits, self.pool, url, self._pool_ready()
+            self._client, self._semaphore, self.limits, self.pool, url, self._pool_ready(),
+            title=title,
         )
         with contextlib.suppress(StorageError):
             await self._writer.run(_store_page, article_id, outcome)
-        if isinstance(outcome, CleanedPage):
+        if not isinstance(outcome, str):
             self.report.pages_cleaned += 1
         else:
             self.report.pages_failed += 1
@@ -227,12 +259,16 @@ def _retry_times(conn: sqlite3.Connection) -> dict[int, str]:
     ).fetchall())
 
 
-def _store_page(conn: sqlite3.Connection, article_id: int, outcome: CleanedPage | str) -> None:
-    if isinstance(outcome, CleanedPage):
-        article_store.store_page(conn, article_id, outcome)
+def _store_page(conn: sqlite3.Connection, article_id: int, outcome: IndexedPage | str) -> None:
+    if isinstance(outcome, str):
+        article_store.store_page_failure(conn, article_id, outcome)
+        return
+    page, found = outcome
+    article_store.store_page(conn, article_id, page)
+    if found is None:  # no page text: the article is indexed by its summary
         related.index_article(conn, article_id)
     else:
-        article_store.store_page_failure(conn, article_id, outcome)
+        related.store_features(conn, article_id, found)
 
 
 _WRITERS: "weakref.WeakKeyDictionary[Database, ThreadPoolExecutor]" = weakref.WeakKeyDictionary()
@@ -365,11 +401,30 @@ def _skip_sniffio_lookups() -> None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
+@overload
 async def fetch_and_clean(
     client: httpx.AsyncClient, semaphore: asyncio.Semaphore, limits: Limits,
-    pool: Executor, url: str, pool_ready: "Awaitable[None] | None" = None,
-) -> CleanedPage | str:
-    """Download one article page and clean it in the pool; the reason on failure."""
+    pool: Executor, url: str, pool_ready: "Awaitable[None] | None" = None, *, title: None = None,
+) -> CleanedPage | str: ...
+
+
+@overload
+async def fetch_and_clean(
+    client: httpx.AsyncClient, semaphore: asyncio.Semaphore, limits: Limits,
+    pool: Executor, url: str, pool_ready: "Awaitable[None] | None" = None, *, title: str,
+) -> IndexedPage | str: ...
+
+
+async def fetch_and_clean(
+    client: httpx.AsyncClient, semaphore: asyncio.Semaphore, limits: Limits,
+    pool: Executor, url: str, pool_ready: "Awaitable[None] | None" = None, *,
+    title: str | None = None,
+) -> CleanedPage | IndexedPage | str:
+    """Download one article page and clean it in the pool; the reason on failure.
+
+    Given the article's stored `title`, the worker also computes its related-stories
+    features: the result is then (page, features).
+    """
     try:
         async with semaphore:
             response = await fetch(
@@ -384,7 +439,11 @@ async def fetch_and_clean(
     if pool_ready is not None:
         await pool_ready
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(pool, clean_page_job, response.body, response.url)
+    if title is None:
+        return await loop.run_in_executor(pool, clean_page_job, response.body, response.url)
+    return await loop.run_in_executor(
+        pool, clean_page_features_job, response.body, response.url, title
+    )
 
 
 async def fetch_one_page(limits: Limits, pool: Executor, url: str) -> CleanedPage | str:

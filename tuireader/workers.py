@@ -14,15 +14,24 @@ sanitising, guid, title and date rules), so the stored articles agree.
 Importing this module is cheap: the parsers (readability, feedparser,
 fastfeedparser, our extract package) are imported by the jobs themselves and
 preloaded by the fork server, never in the app's own process at start.
+
+The refresh's jobs also compute each article's related-stories features
+(`related.article_features`) beside the parsing, so the app process only
+writes them: that work would otherwise hold the app's GIL.
+
+Workers watch the process that made the pool and exit when it is gone, so a
+killed refresh (SIGKILL: no clean-up runs) leaves no process behind.
 """
 
 import importlib.util
 import multiprocessing
 import os
 import re
+import select
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -32,10 +41,16 @@ from tuireader.models import CleanedPage, ParsedEntry, ParsedFeed
 from tuireader.text import clean_line
 from tuireader.timeutil import parse_iso
 
+if TYPE_CHECKING:
+    from tuireader.related.features import ArticleFeatures
+
 # "__main__" first: the fork server imports the program's main module once, so
 # each worker does not import it again on start (multiprocessing's own idiom);
 # then the parsers, once, for every worker it forks.
-_PRELOAD = ["__main__", "tuireader.workers", "tuireader.extract", "tuireader.fetch.feeds"]
+_PRELOAD = [
+    "__main__", "tuireader.workers", "tuireader.extract", "tuireader.fetch.feeds",
+    "tuireader.related.features",
+]
 _FAST_PARSER = "fastfeedparser"  # optional; feedparser stays the reference parser
 
 
@@ -72,7 +87,44 @@ def make_pool(workers: int | None = None) -> Executor:
     if importlib.util.find_spec(_FAST_PARSER) is not None:
         preload.append(_FAST_PARSER)
     context.set_forkserver_preload(preload)
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 2, mp_context=context,
+        initializer=_watch_owner, initargs=(os.getpid(),),
+    )
+
+
+def _watch_owner(owner: int) -> None:
+    """(worker start) Exit at once when the process that made the pool is gone.
+
+    A worker's parent is the fork server, not the app, and a SIGKILLed app runs
+    no clean-up: without this its workers wait on their call queue forever,
+    and keep the fork server alive with them.
+    """
+    threading.Thread(target=_exit_with, args=(owner,), name="tuireader-owner-watch",
+                     daemon=True).start()
+
+
+def _exit_with(owner: int) -> None:
+    try:
+        handle = os.pidfd_open(owner)  # readable once the owner has exited
+    except ProcessLookupError:
+        os._exit(0)
+    except (AttributeError, OSError):  # no pidfd (older kernel, not Linux): poll
+        while _alive(owner):
+            time.sleep(0.5)
+        os._exit(0)
+    select.select([handle], [], [])
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def warm_pool(pool: Executor) -> None:
@@ -98,6 +150,38 @@ def parse_feed_job(data: bytes, url: str, content_type: str) -> ParsedFeed | str
         return str(error)
     except Exception as error:  # a bug in a parser must not kill the refresh
         return f"cannot parse the feed: {type(error).__name__}: {error}"
+
+
+def parse_feed_features_job(
+    data: bytes, url: str, content_type: str
+) -> "tuple[ParsedFeed, list[ArticleFeatures]] | str":
+    """`parse_feed_job`, with each entry's related-stories features (as it will be stored)."""
+    from tuireader.related.features import article_features
+
+    parsed = parse_feed_job(data, url, content_type)
+    if isinstance(parsed, str):
+        return parsed
+    return parsed, [
+        article_features(entry.title, entry.content_text or entry.summary)
+        for entry in parsed.entries
+    ]
+
+
+def clean_page_features_job(
+    data: bytes, url: str, title: str
+) -> "tuple[CleanedPage, ArticleFeatures | None] | str":
+    """`clean_page_job`, with the related-stories features of the article it makes.
+
+    `title` is the stored title (`store_page` keeps it, or takes the page's when
+    it is empty). No features (None) when the page has no text: the article
+    then keeps its summary, which the worker does not have.
+    """
+    from tuireader.related.features import article_features
+
+    page = clean_page_job(data, url)
+    if isinstance(page, str):
+        return page
+    return page, article_features(title or page.title, page.text) if page.text else None
 
 
 def clean_page_job(data: bytes, url: str) -> CleanedPage | str:

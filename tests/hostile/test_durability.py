@@ -136,10 +136,6 @@ def test_sigkill_during_refresh_loses_nothing(farm: Farm, data_dir: Path) -> Non
     assert set(final.values()) == {"done"}, "pages left pending by the kills were not fetched"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "workers.py: after a SIGKILL of `refresh`, the forkserver pool's workers block forever"
-    " on their call queue and keep the fork server alive (each worker holds its alive"
-    " pipe): two orphan processes per killed refresh, never ending"))
 def test_sigkill_leaves_no_orphan_workers(farm: Farm, data_dir: Path) -> None:
     for i in range(SLOW_FEEDS):
         cli(data_dir, "add", farm.url(f"/slow/{i}.xml"))

@@ -7,12 +7,19 @@ re-chromed copies are made here from the original's paragraphs.
 """
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from tuireader.models import CleanedPage, ParsedEntry
-from tuireader.related import find_related, index_article, story_outlets
+from tuireader.related import (
+    article_features,
+    find_related,
+    index_article,
+    store_features,
+    story_outlets,
+)
 from tuireader.storage import Database
 from tuireader.storage.articles import insert_entries, store_page
 from tuireader.storage.feeds import add_feed
@@ -182,3 +189,41 @@ def test_an_article_without_words_is_indexed_alone(cache: Cache) -> None:
     empty = cache.add("Wire Service", "", " … — ")
     assert find_related(cache.conn, empty) == []
     assert story_outlets(cache.conn, empty) == ["Wire Service"]
+
+
+def test_features_computed_elsewhere_store_the_same_rows(tmp_path: Path, cache: Cache) -> None:
+    """store_features(article_features(...)) after a pickle round trip (as from a pool
+    worker) writes exactly what index_article writes, feed entry and cleaned page alike."""
+    ferry_text = _text(FERRY["paragraphs"])
+    cache.add("Wire Service", FERRY["title"], ferry_text)
+    summary = "Flights to Brannock resume after the airstrip was resurfaced."
+    late = cache.add("Coast Herald", "Carrick ferry stranded", summary, summary=summary)
+    with cache.db.transaction() as conn:
+        store_page(conn, late, CleanedPage(html="", text=_text(FERRY["paragraphs"][:4])))
+        index_article(conn, late)
+
+    split = Cache(tmp_path / "split.db")
+    entries = [
+        *((f"Local {n % 2}", o["title"], o["text"], "") for n, o in enumerate(STORIES["others"])),
+        ("Wire Service", FERRY["title"], ferry_text, ""),
+        ("Coast Herald", "Carrick ferry stranded", summary, summary),
+    ]
+    with split.db.transaction() as conn:
+        feed_ids: dict[str, int] = {}
+        for feed, title, text, entry_summary in entries:
+            if feed not in feed_ids:
+                url = f"https://example.org/{len(feed_ids)}.xml"
+                feed_ids[feed] = add_feed(conn, url, feed)[0].id
+            entry = ParsedEntry(
+                guid=f"{feed}/{title}", url="", title=title, summary=entry_summary,
+                content_text=text,
+            )
+            (article_id,) = insert_entries(conn, feed_ids[feed], feed, [entry], False)
+            shipped = pickle.loads(pickle.dumps(article_features(title, text or entry_summary)))
+            store_features(conn, article_id, shipped)
+        page = CleanedPage(html="", text=_text(FERRY["paragraphs"][:4]))
+        store_page(conn, article_id, page)
+        store_features(conn, article_id, article_features("Carrick ferry stranded", page.text))
+    for table in (*RELATED_TABLES, "related_stats"):
+        assert split.rows(table) == cache.rows(table), table
+    split.db.close()

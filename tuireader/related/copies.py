@@ -11,19 +11,13 @@ the indexer also asks that the term vectors agree (MIN_COSINE).
 """
 
 import heapq
-from collections.abc import Collection
 
-SKETCH = 64
 # The smallest few hashes are indexed: a copy sharing half the text shares one of
 # them with probability about 1 - 0.5**BANDS.
 BANDS = 8
 MIN_CONTAINMENT = 0.5
 MIN_SHARED = 4
 MIN_COSINE = 0.4
-
-
-def sketch(shingles: Collection[int]) -> list[int]:
-    return sorted(shingles)[:SKETCH]
 
 
 def shares_text(a: list[int], a_size: int, b: list[int], b_size: int) -> bool:

@@ -19,6 +19,7 @@ take apart.
 
 import re
 import zlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,14 @@ PREFIX = 5
 SHINGLE = 4
 # A name or a figure counts this many times over.
 NAME_BOOST = 2
+# Terms kept per article: the most frequent, names counted double, earliest first among
+# equals (so the headline and lead win). Every kept term costs an upsert of its document
+# frequency at ingest; a long article's tail of once-mentioned words adds cost, not signal.
+# (The delete trigger's related_seq has 1024 rows.)
+MAX_TERMS = 256
+MAX_COUNT = 65535
+# Shingle hashes kept per article: the smallest, a bottom-k sketch (see copies.py).
+SKETCH = 64
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
@@ -70,6 +79,37 @@ def features(title: str, body: str) -> Features:
     terms = Counter(title_terms)
     terms.update(body_terms)
     return Features(terms, _shingles(body_terms or title_terms))
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What indexing needs of an article's text, without the database; cheap to pickle.
+
+    `terms` are the kept term keys, most frequent first (the order decides
+    float sums, so it is kept as computed), `counts` their counts, `sketch`
+    the smallest shingle hashes and `shingles` how many shingles there were.
+    """
+
+    terms: array  # "I"
+    counts: array  # "H", one per term
+    sketch: array  # "q", ascending
+    shingles: int
+
+
+def article_features(title: str, body: str) -> ArticleFeatures:
+    """`features` reduced to what `index.store_features` stores: a pure function of the text.
+
+    Runs wherever the text is (a pool worker, as the feed is parsed or the
+    page cleaned), so the writer only does the database part.
+    """
+    found = features(title, body)
+    kept = found.terms.most_common(MAX_TERMS)
+    return ArticleFeatures(
+        terms=array("I", (term for term, _ in kept)),
+        counts=array("H", (min(count, MAX_COUNT) for _, count in kept)),
+        sketch=array("q", sorted(found.shingles)[:SKETCH]),
+        shingles=len(found.shingles),
+    )
 
 
 def term_key(term: str) -> int:

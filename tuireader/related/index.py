@@ -11,8 +11,8 @@ delete trigger takes back its frequencies, postings and bands.
 import sqlite3
 from array import array
 
-from tuireader.related.copies import BANDS, MIN_COSINE, shares_text, sketch
-from tuireader.related.features import features
+from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
+from tuireader.related.features import ArticleFeatures, article_features
 from tuireader.related.vectors import (
     band_key,
     blob,
@@ -23,34 +23,35 @@ from tuireader.related.vectors import (
     weigh,
 )
 
-# Terms kept per article: the most frequent, names counted double, earliest first among
-# equals (so the headline and lead win). Every kept term costs an upsert of its document
-# frequency at ingest; a long article's tail of once-mentioned words adds cost, not signal.
-# (The delete trigger's related_seq has 1024 rows.)
-MAX_TERMS = 256
 # Terms per article in the inverted index: its most distinctive ones.
 POSTED_TERMS = 48
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
-MAX_COUNT = 65535
 
 
 def index_article(conn: sqlite3.Connection, article_id: int) -> None:
     """(Re)index one article from its stored title and text; call inside a write transaction."""
-    conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
     row = conn.execute(
         "SELECT title, summary, content_text FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
     if row is None:
+        conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
         return
     title, summary, text = row
-    found = features(title, text or summary)
-    terms = [term for term, _ in found.terms.most_common(MAX_TERMS)]
-    counts = {term: min(found.terms[term], MAX_COUNT) for term in terms}
+    store_features(conn, article_id, article_features(title, text or summary))
+
+
+def store_features(conn: sqlite3.Connection, article_id: int, found: ArticleFeatures) -> None:
+    """(Re)index one article from features computed elsewhere (`article_features` of
+    its stored title and its text, or summary when it has no text): the database
+    part of `index_article`. Call inside a write transaction."""
+    conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
+    terms = list(found.terms)
+    counts = dict(zip(terms, found.counts, strict=True))
     df = _count_in(conn, terms, 1)
     vector = weigh(counts, df, document_count(conn) + 1)
-    hashes = sketch(found.shingles)
-    stories = _copied_stories(conn, hashes, len(found.shingles), vector)
+    hashes = list(found.sketch)
+    stories = _copied_stories(conn, hashes, found.shingles, vector)
     # Copies tell nothing new about how rare words are: a group is counted once.
     counted = not stories or not conn.execute(
         f"SELECT 1 FROM related_docs WHERE counted AND story IN ({','.join('?' * len(stories))})"
@@ -76,7 +77,7 @@ def index_article(conn: sqlite3.Connection, article_id: int) -> None:
         (
             article_id, _join(conn, stories), int(counted), blob(terms, "I"),
             blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-            len(posted), blob(hashes, "q"), len(bands), len(found.shingles),
+            len(posted), blob(hashes, "q"), len(bands), found.shingles,
         ),
     )
 
