@@ -1,12 +1,17 @@
 """The feed list: All, Unread, Saved, then each feed by folder.
 
-Every title is shown as `Text` (data, never markup), with its unread count
-and a `!` when its last fetch failed.
+Every title is shown as `Content` (data, never markup), with its unread count
+and a `!` when its last fetch failed. Each entry is one line drawn for the
+width it gets (`FeedEntry`), and a reload that keeps the same places only
+swaps the entries whose title, count or error changed.
 """
 
-from rich.table import Table
-from rich.text import Text
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -19,6 +24,37 @@ FIXED_PLACES = (("all", "All", View()), ("unread", "Unread", View(unread=True)),
 
 def place_of_feed(feed_id: int) -> str:
     return f"feed-{feed_id}"
+
+
+class FeedEntry(Visual):
+    """One line: a title that shortens with an ellipsis, and a count at the right edge."""
+
+    def __init__(self, title: Content, count: int) -> None:
+        self.title = title
+        self.count = Content.styled(f" {count}", "dim") if count else Content("")
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, FeedEntry) and self.title.is_same(other.title)
+                and self.count.is_same(other.count))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.title.cell_length + self.count.cell_length
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        count_width = min(self.count.cell_length, max(width - 1, 0))
+        title = self.title.truncate(max(width - count_width, 0), ellipsis=True, pad=True)
+        count = self.count
+        if count_width < count.cell_length:
+            count = count.truncate(count_width)
+        line = title + count
+        return line.render_strips(width, 1, style, options)
 
 
 class FeedList(OptionList):
@@ -37,13 +73,18 @@ class FeedList(OptionList):
         super().__init__(**kwargs)
         self.feeds: dict[str, Feed] = {}
         self.place = "all"
+        self._layout: list[str | None] = []  # each option's id (None: a folder heading)
 
     def set_feeds(self, feeds: list[Feed], saved: int) -> bool:
-        """Rebuild the entries, keeping the highlight; True when its feed is gone (then All)."""
+        """Show the feeds, keeping the highlight; True when its feed is gone (then All).
+
+        When the places are the same as shown (a reload after a refresh or a
+        mark), only entries that changed are redrawn.
+        """
         self.feeds = {place_of_feed(feed.id): feed for feed in feeds}
         unread = sum(feed.unread for feed in feeds)
         options: list[Option] = [
-            Option(_entry(Text(label), count), id=key)
+            Option(FeedEntry(Content(label), count), id=key)
             for (key, label, _view), count in zip(FIXED_PLACES, (unread, unread, saved),
                                                   strict=True)
         ]
@@ -51,16 +92,27 @@ class FeedList(OptionList):
         for feed in feeds:
             if feed.folder and feed.folder != folder:
                 folder = feed.folder
-                options.append(Option(Text(folder, style="bold italic"), disabled=True))
-            options.append(Option(_entry(_feed_title(feed), feed.unread),
+                options.append(Option(Content.styled(folder, "bold italic"), disabled=True))
+            options.append(Option(FeedEntry(_feed_title(feed), feed.unread),
                                   id=place_of_feed(feed.id)))
-        gone = self.place not in {option.id for option in options}
+        layout = [option.id for option in options]
+        if layout == self._layout and len(layout) == self.option_count:
+            self._update_prompts(options)
+            return False
+        self._layout = layout
+        gone = self.place not in set(layout)
         if gone:
             self.place = "all"
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             self.highlighted = self.get_option_index(self.place)
         return gone
+
+    def _update_prompts(self, options: list[Option]) -> None:
+        """Swap the prompts that changed: each entry is one line, so nothing moves."""
+        for index, option in enumerate(options):
+            if option.id is not None and self.get_option_at_index(index).prompt != option.prompt:
+                self.replace_option_prompt_at_index(index, option.prompt)
 
     def select_place(self, place: str) -> None:
         """Highlight a place (All if it is gone) and announce it, even if already there."""
@@ -95,18 +147,9 @@ class FeedList(OptionList):
         return self.feeds.get(self.place)
 
 
-def _feed_title(feed: Feed) -> Text:
-    title = Text("  " if feed.folder else "")
+def _feed_title(feed: Feed) -> Content:
+    parts: list[Content] = [Content("  " if feed.folder else "")]
     if feed.last_error:
-        title.append(ERROR_MARK + " ", style="bold red")
-    title.append(feed.title or feed.url)
-    return title
-
-
-def _entry(title: Text, count: int) -> Table:
-    """A title that shortens with an ellipsis, and a count kept at the right edge."""
-    grid = Table.grid(expand=True)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_row(title, Text(f" {count}" if count else "", style="dim"))
-    return grid
+        parts.append(Content.styled(ERROR_MARK + " ", "bold red"))
+    parts.append(Content(feed.title or feed.url))
+    return Content("").join(parts)
