@@ -41,9 +41,11 @@ from tuireader.ui.widgets import (
     RelatedPanel,
     StatusBar,
     place_of_feed,
+    view_of_place,
 )
 
 RELOAD_EVERY_SECONDS = 1.0
+PROGRESS_EVERY_SECONDS = 0.2  # refresh progress reaches the status bar at most 5 times a second
 
 
 class RefreshCancelled(Exception):
@@ -65,10 +67,11 @@ class MainScreen(Screen[None]):
             self.saved = saved
 
     class _ArticleLoaded(Message):
-        def __init__(self, article: Article, body: RenderableType) -> None:
+        def __init__(self, article: Article, body: RenderableType, was_unread: bool) -> None:
             super().__init__()
             self.article = article
             self.body = body
+            self.was_unread = was_unread
 
     class _RelatedLoaded(Message):
         def __init__(self, article_id: int, hits: list[RelatedHit], outlets: list[str]) -> None:
@@ -108,6 +111,8 @@ class MainScreen(Screen[None]):
         self._refreshing = False
         self._stale = False
         self._failures: list[str] = []
+        self._early_view: View | None = None
+        self._waiting_for_first_screen = {"feeds", "articles"}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,11 +133,21 @@ class MainScreen(Screen[None]):
         self.query_one(RelatedPanel).note("Open an article to see related stories.")
         self.query_one(ArticleList).focus()
         self._load_feeds()
+        # The remembered place's articles load beside the feeds, not after them.
+        self._early_view = view_of_place(self._place_wanted or "all")
+        if self._early_view is not None:
+            self.articles.show(self._early_view, keep_id=self._restore_id)
         self.set_interval(RELOAD_EVERY_SECONDS, self._reload_if_stale)
-        if self.refresh_on_start:
-            self.start_refresh(None)
-        else:
+        if not self.refresh_on_start:
             self.say("Showing the cache. Press R to refresh, ? for help.")
+
+    def _first_screen_part(self, part: str) -> None:
+        """Once feeds and articles are drawn, start the refresh asked for at start."""
+        if not self._waiting_for_first_screen:
+            return
+        self._waiting_for_first_screen.discard(part)
+        if not self._waiting_for_first_screen and self.refresh_on_start:
+            self.call_after_refresh(self.start_refresh, None)
 
     @property
     def articles(self) -> ArticleList:
@@ -160,11 +175,15 @@ class MainScreen(Screen[None]):
         wanted, self._place_wanted = self._place_wanted, None
         if wanted or gone:
             feed_list.select_place(wanted or feed_list.place)
+        self._first_screen_part("feeds")
 
     @on(FeedList.Chosen)
     def _chosen(self, message: FeedList.Chosen) -> None:
         self.sub_title = clean_line(message.label, 200)
         self.state.place = message.place
+        early, self._early_view = self._early_view, None
+        if early is not None and early == message.view and self.articles.view == early:
+            return  # already loading since the screen mounted
         self.articles.show(message.view, keep_id=self._restore_id)
 
     @on(OptionList.OptionSelected, "#feeds")
@@ -173,6 +192,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Loaded)
     def _articles_loaded(self, message: ArticleList.Loaded) -> None:
+        self._first_screen_part("articles")
         restore, self._restore_id = self._restore_id, None
         row = self.articles.cursor_row
         if restore is not None and row is not None and row.id == restore:
@@ -212,19 +232,21 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: int) -> None:
         article = self.library.article(article_id)
-        if not article.read:
+        was_unread = not article.read
+        if was_unread:
             self.library.mark_read([article_id])
             article = replace(article, read=True)
         body = render_article(article)
         if not get_current_worker().is_cancelled:
-            self.post_message(self._ArticleLoaded(article, body))
+            self.post_message(self._ArticleLoaded(article, body, was_unread))
 
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
         self.query_one(ReadingPane).show(message.body)
         self.opened = _row_of(message.article)
         self.articles.update_row(self.opened)
-        self._load_feeds()
+        if message.was_unread:  # one fewer unread: change the counts, no re-query
+            self.feed_list.count_read(message.article.feed_id)
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _load_related(self, article_id: int) -> None:

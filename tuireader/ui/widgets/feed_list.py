@@ -6,6 +6,8 @@ width it gets (`FeedEntry`), and a reload that keeps the same places only
 swaps the entries whose title, count or error changed.
 """
 
+from dataclasses import replace
+
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -24,6 +26,17 @@ FIXED_PLACES = (("all", "All", View()), ("unread", "Unread", View(unread=True)),
 
 def place_of_feed(feed_id: int) -> str:
     return f"feed-{feed_id}"
+
+
+def view_of_place(place: str) -> View | None:
+    """The view a place shows, known before the feeds are loaded (None: not a place)."""
+    for key, _label, view in FIXED_PLACES:
+        if key == place:
+            return view
+    prefix, _, number = place.partition("-")
+    if prefix == "feed" and number.isdigit():
+        return View(feed_id=int(number))
+    return None
 
 
 class FeedEntry(Visual):
@@ -110,9 +123,28 @@ class FeedList(OptionList):
 
     def _update_prompts(self, options: list[Option]) -> None:
         """Swap the prompts that changed: each entry is one line, so nothing moves."""
-        for index, option in enumerate(options):
-            if option.id is not None and self.get_option_at_index(index).prompt != option.prompt:
-                self.replace_option_prompt_at_index(index, option.prompt)
+        for option in options:
+            if option.id is not None:
+                self._set_entry(option.id, option.prompt)  # type: ignore[arg-type]
+
+    def count_read(self, feed_id: int) -> None:
+        """One article of a feed was read: lower its count and All's and Unread's."""
+        feed = self.feeds.get(place_of_feed(feed_id))
+        if feed is None or feed.unread <= 0:
+            return
+        self.feeds[place_of_feed(feed_id)] = feed = replace(feed, unread=feed.unread - 1)
+        unread = sum(f.unread for f in self.feeds.values())
+        for key in ("all", "unread"):
+            self._set_entry(key, FeedEntry(Content(self.view_of(key)[1]), unread))
+        self._set_entry(place_of_feed(feed_id), FeedEntry(_feed_title(feed), feed.unread))
+
+    def _set_entry(self, place: str, entry: FeedEntry) -> None:
+        try:
+            index = self.get_option_index(place)
+        except OptionDoesNotExist:
+            return
+        if self.get_option_at_index(index).prompt != entry:
+            self.replace_option_prompt_at_index(index, entry)
 
     def select_place(self, place: str) -> None:
         """Highlight a place (All if it is gone) and announce it, even if already there."""
