@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from lxml import html
 from rich.console import Group, NewLine, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
@@ -23,9 +23,11 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from tuireader.extract.parse import parse_fragment
 from tuireader.models import Article
 from tuireader.text import clean_line, clean_text, is_web_url
+
+if TYPE_CHECKING:
+    from lxml import html
 
 WORDS_PER_MINUTE = 230
 _BLOCK_TAGS = frozenset(
@@ -68,6 +70,8 @@ _MAX_DEPTH = 40
 
 def render_article_body(markup: str) -> list[RenderableType]:
     """Cleaned HTML as a list of renderables, blank lines between blocks."""
+    from tuireader.extract.parse import parse_fragment  # lxml loads on the first article
+
     root = parse_fragment(markup)
     if root is None:
         return []

@@ -5,7 +5,6 @@ worker: widgets below it post messages up, and worker results come back as
 messages too, so no reactive is ever set from a thread.
 """
 
-import webbrowser
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -30,9 +29,6 @@ from tuireader.render import render_article
 from tuireader.text import clean_line, is_web_url
 from tuireader.ui import keys
 from tuireader.ui.messages import OpenArticle, RefreshFinished, RefreshProgressed
-from tuireader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
-from tuireader.ui.screens.help import HelpScreen
-from tuireader.ui.screens.search import SearchScreen
 from tuireader.ui.state import UiState
 from tuireader.ui.widgets import (
     ArticleList,
@@ -380,6 +376,8 @@ class MainScreen(Screen[None]):
             (target.scroll_home if top else target.scroll_end)(animate=False)
 
     def action_search(self) -> None:
+        from tuireader.ui.screens.search import SearchScreen
+
         def chosen(article_id: int | None) -> None:
             if article_id is not None:
                 self.open_article(article_id)
@@ -451,6 +449,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_link(self, url: str) -> None:
         """webbrowser may wait for the browser to start, so not on the event loop."""
+        import webbrowser
+
         if not webbrowser.open(url):
             self.post_message(self._Said("No browser could be started."))
 
@@ -463,6 +463,8 @@ class MainScreen(Screen[None]):
         self.say("Link copied.")
 
     def action_add_feed(self) -> None:
+        from tuireader.ui.screens.dialogs import AddFeedDialog
+
         def added(feed: Feed | None) -> None:
             if feed is None:
                 return
@@ -474,6 +476,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(AddFeedDialog(self.library), added)
 
     def action_remove_feed(self) -> None:
+        from tuireader.ui.screens.dialogs import ConfirmDialog
+
         feed = self.feed_list.current_feed
         if feed is None:
             self.say("Choose a feed in the feed list first.")
@@ -500,6 +504,8 @@ class MainScreen(Screen[None]):
         self.app.action_toggle_theme()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
+        from tuireader.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.library.config.keys))
 
     def action_quit(self) -> None:
