@@ -4,10 +4,16 @@ Widget-specific messages live nested in their widget; these are the ones
 more than one part of the UI sends or a worker thread posts.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from tuireader.models import RefreshReport
-from tuireader.refresh import Progress
+
+if TYPE_CHECKING:
+    from tuireader.refresh import Progress
 
 
 class OpenArticle(Message):
@@ -19,11 +25,19 @@ class OpenArticle(Message):
 
 
 class RefreshProgressed(Message):
-    """A refresh finished one more feed or page (posted from the refresh thread)."""
+    """Where a refresh is (posted from the refresh thread, a few times a second at most).
 
-    def __init__(self, progress: Progress) -> None:
+    `failures` are the feeds that failed since the last message ("url: error"),
+    and `changed` says whether any feed finished since then (the lists may be stale).
+    """
+
+    def __init__(
+        self, progress: Progress, failures: list[str] | None = None, changed: bool = False
+    ) -> None:
         super().__init__()
         self.progress = progress
+        self.failures = failures or []
+        self.changed = changed
 
 
 class RefreshFinished(Message):

@@ -5,6 +5,8 @@ worker: widgets below it post messages up, and worker results come back as
 messages too, so no reactive is ever set from a thread.
 """
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -276,11 +278,31 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self, feed_ids: list[int] | None) -> None:
         worker = get_current_worker()
+        lock = threading.Lock()
+        failures: list[str] = []
+        changed = False
+        last_sent = 0.0
+        last_step: Progress | None = None
+
+        def send(step: Progress) -> None:
+            nonlocal changed, last_sent
+            self.post_message(RefreshProgressed(step, failures[:], changed))
+            failures.clear()
+            changed, last_sent = False, time.monotonic()
 
         def progress(step: Progress) -> None:
+            """Gather steps; the screen hears of them at most every PROGRESS_EVERY_SECONDS."""
+            nonlocal changed, last_step
             if worker.is_cancelled:
                 raise RefreshCancelled
-            self.post_message(RefreshProgressed(step))
+            with lock:
+                last_step = step
+                if step.result is not None:
+                    changed = True
+                    if step.result.error:
+                        failures.append(f"{step.result.feed_url}: {step.result.error}")
+                if time.monotonic() - last_sent >= PROGRESS_EVERY_SECONDS:
+                    send(step)
 
         try:
             report = self.library.refresh_sync(feed_ids=feed_ids, progress=progress)
@@ -289,6 +311,10 @@ class MainScreen(Screen[None]):
         except TuireaderError as error:
             self.post_message(RefreshFinished(None, str(error)))
             return
+        finally:
+            with lock:
+                if last_step is not None and (failures or changed):
+                    send(last_step)
         self.post_message(RefreshFinished(report))
 
     @on(RefreshProgressed)
@@ -297,11 +323,9 @@ class MainScreen(Screen[None]):
         line = f"Refreshing: {step.feeds_done}/{step.feeds_total} feeds"
         if step.pages_total:
             line += f", {step.pages_done}/{step.pages_total} pages"
-        result = step.result
-        if result is not None:
-            self._stale = True
-            if result.error:
-                self._failures.append(f"{result.feed_url}: {result.error}")
+        if message.changed:
+            self._stale = True  # the lists reload at most every RELOAD_EVERY_SECONDS
+        self._failures.extend(message.failures)
         if self._failures:
             line += f" · {len(self._failures)} failed (last: {self._failures[-1]})"
         self.say(clean_line(line, 400))
