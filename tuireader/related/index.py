@@ -115,15 +115,24 @@ def _copied_stories(
     conn: sqlite3.Connection, hashes: list[int], size: int, vector: dict[int, float]
 ) -> set[int]:
     """Groups of the indexed near-copies: a shared band, then the sketch, then the vector."""
-    candidates: set[int] = set()
-    for value in hashes[:BANDS]:
-        holders = conn.execute(
-            "SELECT article_id FROM related_bands WHERE hash = ? LIMIT ?",
-            (band_key(value), COMMON_BAND),
-        ).fetchall()
-        # A band value many articles hold is stock phrasing, not evidence of a copy.
-        if len(holders) < COMMON_BAND:
-            candidates.update(holder for (holder,) in holders)
+    bands = hashes[:BANDS]
+    # One statement for every band (each a few holders at most): one round trip, not eight.
+    holders: dict[int, list[int]] = {band: [] for band in range(len(bands))}
+    if bands:
+        lists = " UNION ALL ".join(
+            "SELECT * FROM (SELECT ? AS band, article_id FROM related_bands WHERE hash = ?"
+            " LIMIT ?)"
+            for _ in bands
+        )
+        params = [
+            p for band, value in enumerate(bands) for p in (band, band_key(value), COMMON_BAND)
+        ]
+        for band, holder in conn.execute(lists, params):
+            holders[band].append(holder)
+    # A band value many articles hold is stock phrasing, not evidence of a copy.
+    candidates = {
+        holder for found in holders.values() if len(found) < COMMON_BAND for holder in found
+    }
     rows = conn.execute(
         "SELECT article_id, sketch, shingles FROM related_docs"
         f" WHERE article_id IN ({','.join('?' * len(candidates))})",
