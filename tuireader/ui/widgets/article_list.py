@@ -51,6 +51,10 @@ class RowPages:
         self._pages.move_to_end(number)
         return rows[offset] if offset < len(rows) else None
 
+    def has(self, index: int) -> bool:
+        """Whether the page holding `index` is here (without touching the LRU order)."""
+        return index // self.page_size in self._pages
+
     def put(self, number: int, rows: list[ArticleRow]) -> None:
         self._pages[number] = rows
         self._pages.move_to_end(number)
@@ -161,8 +165,13 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows.row(self.cursor)
 
     def update_row(self, row: ArticleRow) -> None:
+        """Show a row's new marks: only the lines it is on are redrawn."""
         self._rows.replace(row)
-        self.refresh()
+        top = self.scroll_offset.y
+        for y in range(max(self.size.height, 0)):
+            shown = self._rows.row(top + y) if top + y < self.total else None
+            if shown is not None and shown.id == row.id:
+                self.refresh_line(y)
 
     def move_to(self, index: int) -> None:
         """Move the cursor and scroll just enough to keep it visible."""
@@ -178,6 +187,13 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=index - height + 1, animate=False)
         self._refresh_index(old)
         self._refresh_index(index)
+        self._prefetch(index, height)
+
+    def _prefetch(self, index: int, height: int) -> None:
+        """Ask for the pages two screens ahead and behind, so a page step finds them here."""
+        for near in (index + 2 * height, index - 2 * height):
+            if 0 <= near < self.total and not self._rows.has(near):
+                self._request(near // PAGE_SIZE)
 
     def find_unread(self, forward: bool) -> None:
         """Move to the next (or previous) unread article and ask to open it."""
