@@ -224,8 +224,7 @@ class MainScreen(Screen[None]):
         self.state.article_id = article_id
         self.app.save_state()  # type: ignore[attr-defined]
         self._load_article(article_id)
-        self.query_one(RelatedPanel).note("Looking for related stories…")
-        self._load_related(article_id)
+        self.query_one(RelatedPanel).looking()
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: int) -> None:
@@ -241,6 +240,8 @@ class MainScreen(Screen[None]):
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
         self.query_one(ReadingPane).show(message.body)
+        # Related stories take tens of milliseconds of CPU: begin once the article is drawn.
+        self.call_after_refresh(self._load_related, message.article.id)
         self.opened = _row_of(message.article)
         self.articles.update_row(self.opened)
         if message.was_unread:  # one fewer unread: change the counts, no re-query

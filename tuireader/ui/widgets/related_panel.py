@@ -23,7 +23,19 @@ def outlets_line(outlets: list[str]) -> str:
 class RelatedPanel(OptionList):
     """Enter (or a click) on a story opens it."""
 
+    def looking(self) -> None:
+        """Another article opened: say so in the border, and keep the list until the new one.
+
+        Replacing the list with a note, then with the hits, would lay the
+        screen out twice for each article opened.
+        """
+        if self.option_count and self.get_option_at_index(0).disabled and self.option_count == 1:
+            self.note("Looking for related stories…")
+        else:
+            self.border_subtitle = "looking…"
+
     def show(self, hits: list[RelatedHit], outlets: list[str], now: datetime) -> None:
+        self.border_subtitle = ""
         options: list[Option | None] = []
         same = [hit for hit in hits if hit.same_story]
         others = [hit for hit in hits if not hit.same_story]
@@ -43,6 +55,7 @@ class RelatedPanel(OptionList):
         self.set_options(options)
 
     def note(self, text: str) -> None:
+        self.border_subtitle = ""
         self.set_options([Option(Text(text, style="dim"), disabled=True)])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
