@@ -483,6 +483,7 @@ def import_library() -> tuple[type, bool]:
     except ImportError:
         stub = types.ModuleType("tuireader.related")
         stub.index_article = lambda conn, article_id: None  # type: ignore[attr-defined]
+        stub.store_features = lambda conn, article_id, features: None  # type: ignore[attr-defined]
         stub.find_related = lambda conn, article_id, limit=10: []  # type: ignore[attr-defined]
         stub.story_outlets = lambda conn, article_id: []  # type: ignore[attr-defined]
         sys.modules["tuireader.related"] = stub
