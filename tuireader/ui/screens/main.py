@@ -39,7 +39,6 @@ from tuireader.ui.widgets import (
     RelatedPanel,
     StatusBar,
     place_of_feed,
-    view_of_place,
 )
 
 RELOAD_EVERY_SECONDS = 1.0
@@ -109,7 +108,6 @@ class MainScreen(Screen[None]):
         self._refreshing = False
         self._stale = False
         self._failures: list[str] = []
-        self._early_view: View | None = None
         self._waiting_for_first_screen = {"feeds", "articles"}
 
     def compose(self) -> ComposeResult:
@@ -130,11 +128,7 @@ class MainScreen(Screen[None]):
             self.query_one(selector).border_title = title
         self.query_one(RelatedPanel).note("Open an article to see related stories.")
         self.query_one(ArticleList).focus()
-        self._load_feeds()
-        # The remembered place's articles load beside the feeds, not after them.
-        self._early_view = view_of_place(self._place_wanted or "all")
-        if self._early_view is not None:
-            self.articles.show(self._early_view, keep_id=self._restore_id)
+        self._load_feeds()  # then the remembered place's articles (feeds are drawn first)
         self.set_interval(RELOAD_EVERY_SECONDS, self._reload_if_stale)
         if not self.refresh_on_start:
             self.say("Showing the cache. Press R to refresh, ? for help.")
@@ -179,9 +173,6 @@ class MainScreen(Screen[None]):
     def _chosen(self, message: FeedList.Chosen) -> None:
         self.sub_title = clean_line(message.label, 200)
         self.state.place = message.place
-        early, self._early_view = self._early_view, None
-        if early is not None and early == message.view and self.articles.view == early:
-            return  # already loading since the screen mounted
         self.articles.show(message.view, keep_id=self._restore_id)
 
     @on(OptionList.OptionSelected, "#feeds")
