@@ -1,7 +1,7 @@
 """The panes of the main screen."""
 
 from tuireader.ui.widgets.article_list import ArticleList, RowPages
-from tuireader.ui.widgets.feed_list import FeedList, place_of_feed, view_of_place
+from tuireader.ui.widgets.feed_list import FeedList, place_of_feed
 from tuireader.ui.widgets.reading_pane import ReadingPane
 from tuireader.ui.widgets.related_panel import RelatedPanel, outlets_line
 from tuireader.ui.widgets.status_bar import StatusBar
@@ -15,5 +15,4 @@ __all__ = [
     "StatusBar",
     "outlets_line",
     "place_of_feed",
-    "view_of_place",
 ]

@@ -28,17 +28,6 @@ def place_of_feed(feed_id: int) -> str:
     return f"feed-{feed_id}"
 
 
-def view_of_place(place: str) -> View | None:
-    """The view a place shows, known before the feeds are loaded (None: not a place)."""
-    for key, _label, view in FIXED_PLACES:
-        if key == place:
-            return view
-    prefix, _, number = place.partition("-")
-    if prefix == "feed" and number.isdigit():
-        return View(feed_id=int(number))
-    return None
-
-
 class FeedEntry(Visual):
     """One line: a title that shortens with an ellipsis, and a count at the right edge."""
 
