@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tuireader.errors import UserError
-from tuireader.fetch.http import Limits
+from tuireader.models import Limits
 from tuireader.paths import Paths
 
 DEFAULT_FEEDS: list[tuple[str, str]] = [

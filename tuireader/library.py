@@ -8,6 +8,7 @@ import asyncio
 import sqlite3
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tuireader import related
@@ -22,16 +23,19 @@ from tuireader.models import (
     SearchHit,
     View,
 )
-from tuireader.opml import build_opml, parse_opml
 from tuireader.paths import Paths, resolve_paths
-from tuireader.refresh import ProgressCallback, Refresh, fetch_one_page
 from tuireader.storage import Database
 from tuireader.storage import articles as article_store
 from tuireader.storage import feeds as feed_store
 from tuireader.storage import search as search_store
 from tuireader.storage.articles import Cursor
 from tuireader.text import clean_line, is_web_url
-from tuireader.workers import make_pool
+
+if TYPE_CHECKING:
+    from tuireader.refresh import ProgressCallback
+
+# The refresh machinery (httpx, the pool) and OPML (lxml) are imported where
+# they are used, so opening the app on a big cache does not wait for them.
 
 
 class Library:
@@ -74,6 +78,8 @@ class Library:
     def pool(self) -> Executor:
         """The process pool, started on first need (not at app start)."""
         if self._pool is None:
+            from tuireader.workers import make_pool
+
             self._pool = make_pool()
         return self._pool
 
@@ -123,6 +129,8 @@ class Library:
         except OSError as error:
             raise UserError(f"cannot read {path}: {error.strerror or error}") from None
         added = existing = 0
+        from tuireader.opml import parse_opml
+
         entries = parse_opml(data)
         with self.db.transaction() as conn:
             for entry in entries:
@@ -134,6 +142,8 @@ class Library:
         return added, existing
 
     def export_opml(self) -> str:
+        from tuireader.opml import build_opml
+
         return build_opml(self.feeds(with_counts=False))
 
     # Articles
@@ -175,6 +185,8 @@ class Library:
         existing = article_store.find_loose_by_url(self.db.conn, url)
         if existing is not None:
             return self.set_saved(existing, True)
+        from tuireader.refresh import fetch_one_page
+
         outcome = await fetch_one_page(self.config.limits, self.pool, url)
         if isinstance(outcome, str):
             raise UserError(f"cannot save {url}: {outcome}")
@@ -197,13 +209,15 @@ class Library:
 
     async def refresh(
         self, feed_ids: list[int] | None = None, *, jobs: int | None = None,
-        fetch_pages: bool = True, progress: ProgressCallback | None = None,
+        fetch_pages: bool = True, progress: "ProgressCallback | None" = None,
     ) -> RefreshReport:
         """Fetch feeds (all, or `feed_ids`), store new articles, clean their pages."""
         feeds = self.feeds(with_counts=False)
         if feed_ids is not None:
             wanted = set(feed_ids)
             feeds = [feed for feed in feeds if feed.id in wanted]
+        from tuireader.refresh import Refresh
+
         runner = Refresh(
             self.db, self.config, self.pool, feeds, jobs=jobs, fetch_pages=fetch_pages,
             progress=progress,

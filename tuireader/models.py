@@ -153,3 +153,15 @@ class RefreshReport:
     @property
     def failures(self) -> list[FeedResult]:
         return [result for result in self.feeds if result.error]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Network limits, from config.toml."""
+
+    jobs: int = 16
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_feed_bytes: int = 10 * 1024 * 1024
+    max_page_bytes: int = 5 * 1024 * 1024

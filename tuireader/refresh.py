@@ -29,8 +29,8 @@ import httpx
 from tuireader import related
 from tuireader.config import Config
 from tuireader.errors import FetchError, StorageError
-from tuireader.fetch.http import Limits, RetryLater, fetch, make_client
-from tuireader.models import CleanedPage, Feed, FeedResult, ParsedFeed, RefreshReport
+from tuireader.fetch.http import RetryLater, fetch, make_client
+from tuireader.models import CleanedPage, Feed, FeedResult, Limits, ParsedFeed, RefreshReport
 from tuireader.related import ArticleFeatures
 from tuireader.storage import Database
 from tuireader.storage import articles as article_store

@@ -16,23 +16,12 @@ import httpx
 
 from tuireader import __version__
 from tuireader.errors import FetchError
+from tuireader.models import Limits
 from tuireader.text import clean_line
 
 USER_AGENT = f"tuireader/{__version__} (terminal newsreader; +https://github.com/tuireader/tuireader)"
 MAX_REDIRECTS = 5
 _PERMANENT = {301, 308}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Network limits, from config.toml."""
-
-    jobs: int = 16
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_feed_bytes: int = 10 * 1024 * 1024
-    max_page_bytes: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
