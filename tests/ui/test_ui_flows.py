@@ -253,6 +253,23 @@ async def test_command_palette_runs_commands(demo_library: Library) -> None:
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_every_key_command_is_in_the_palette(demo_library: Library) -> None:
+    from tuireader.ui.keys import COMMANDS
+
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        missing = [c.description for c in COMMANDS if c.description not in titles]
+        assert missing == []  # Quit is Textual's own entry; the rest are ours
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to the bottom")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(ArticleList).cursor == demo_library.count(View()) - 1
+
+
 async def test_copy_link_and_open_only_web_links(demo_library: Library, monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)

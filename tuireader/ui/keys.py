@@ -19,21 +19,21 @@ class Command:
     keys: str
     description: str
     footer: str = ""  # the short label when the footer shows it
-    palette: bool = True
+    palette: bool = True  # False where Textual's own commands already offer it (Quit)
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("cursor_down", "j", "Move down", palette=False),
-    Command("cursor_up", "k", "Move up", palette=False),
-    Command("open", "enter", "Open the article", palette=False),
-    Command("next_pane", "tab", "Next pane", palette=False),
-    Command("previous_pane", "shift+tab", "Previous pane", palette=False),
+    Command("cursor_down", "j", "Move down"),
+    Command("cursor_up", "k", "Move up"),
+    Command("open", "enter", "Open the article"),
+    Command("next_pane", "tab", "Next pane"),
+    Command("previous_pane", "shift+tab", "Previous pane"),
     Command("next_unread", "n", "Next unread article"),
     Command("previous_unread", "p", "Previous unread article"),
-    Command("page_down", "space", "Page the article down", palette=False),
-    Command("page_up", "b", "Page the article up", palette=False),
-    Command("top", "g,home", "Go to the top", palette=False),
-    Command("bottom", "G,end", "Go to the bottom", palette=False),
+    Command("page_down", "space", "Page the article down"),
+    Command("page_up", "b", "Page the article up"),
+    Command("top", "g,home", "Go to the top"),
+    Command("bottom", "G,end", "Go to the bottom"),
     Command("search", "slash", "Search cached articles", footer="Search"),
     Command("refresh_feed", "r", "Refresh this feed"),
     Command("refresh_all", "R", "Refresh all feeds", footer="Refresh"),
