@@ -62,10 +62,13 @@ def page(
     if after is not None:
         where += " AND (a.published, a.id) < (?, ?)"
         params += list(after)
+    # The offset is walked on the index alone (ids only); whole rows are read
+    # for the page itself, so row 90,000 costs an index scan, not 90,000 rows.
     rows = conn.execute(
-        f"SELECT {ROW_COLUMNS} FROM articles a INDEXED BY {index}"
-        f" LEFT JOIN feeds f ON f.id = a.feed_id WHERE {where}"
-        " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+        f"SELECT {ROW_COLUMNS} FROM (SELECT a.id FROM articles a INDEXED BY {index}"
+        f" WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?) AS wanted"
+        " JOIN articles a ON a.id = wanted.id LEFT JOIN feeds f ON f.id = a.feed_id"
+        " ORDER BY a.published DESC, a.id DESC",
         [*params, limit, offset],
     ).fetchall()
     return [row_to_article_row(row) for row in rows]
