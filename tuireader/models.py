@@ -19,7 +19,6 @@ class Feed:
     last_error: str | None = None
     error_count: int = 0
     unread: int = 0
-    total: int = 0
 
 
 @dataclass(frozen=True)
