@@ -64,7 +64,10 @@ class Library:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # Waiting (for at most the jobs already running) lets the pool's own
+            # threads finish; left running, Python 3.11's exit hook can write to
+            # their closed wake-up pipe and print a traceback at exit.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.db.close()
 
