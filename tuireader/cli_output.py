@@ -15,7 +15,7 @@ from rich.text import Text
 
 from tuireader.library import Library
 from tuireader.models import Article, ArticleRow, RelatedHit, SearchHit
-from tuireader.refresh import Progress as RefreshProgress
+from tuireader.models import Progress as RefreshProgress
 from tuireader.storage.search import HIGHLIGHT_END, HIGHLIGHT_START, plain_snippet
 from tuireader.text import clean_line, clean_text
 from tuireader.timeutil import age

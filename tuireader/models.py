@@ -164,3 +164,14 @@ class Limits:
     total_timeout: float = 60.0
     max_feed_bytes: int = 10 * 1024 * 1024
     max_page_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a refresh is; sent after each feed and each page."""
+
+    feeds_done: int
+    feeds_total: int
+    pages_done: int
+    pages_total: int
+    result: FeedResult | None = None

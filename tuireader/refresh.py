@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, overload
 
@@ -30,7 +30,15 @@ from tuireader import related
 from tuireader.config import Config
 from tuireader.errors import FetchError, StorageError
 from tuireader.fetch.http import RetryLater, fetch, make_client
-from tuireader.models import CleanedPage, Feed, FeedResult, Limits, ParsedFeed, RefreshReport
+from tuireader.models import (
+    CleanedPage,
+    Feed,
+    FeedResult,
+    Limits,
+    ParsedFeed,
+    Progress,
+    RefreshReport,
+)
 from tuireader.related import ArticleFeatures
 from tuireader.storage import Database
 from tuireader.storage import articles as article_store
@@ -60,17 +68,6 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PendingPage = tuple[int, str, str]
 # A cleaned page and its article's related-stories features (None: index by summary).
 IndexedPage = tuple[CleanedPage, ArticleFeatures | None]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a refresh is; sent after each feed and each page."""
-
-    feeds_done: int
-    feeds_total: int
-    pages_done: int
-    pages_total: int
-    result: FeedResult | None = None
 
 
 ProgressCallback = Callable[[Progress], None]

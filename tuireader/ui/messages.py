@@ -13,7 +13,7 @@ from textual.message import Message
 from tuireader.models import RefreshReport
 
 if TYPE_CHECKING:
-    from tuireader.refresh import Progress
+    from tuireader.models import Progress
 
 
 class OpenArticle(Message):

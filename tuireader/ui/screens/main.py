@@ -25,8 +25,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.errors import TuireaderError
 from tuireader.library import Library
-from tuireader.models import Article, ArticleRow, Feed, RefreshReport, RelatedHit, View
-from tuireader.refresh import Progress
+from tuireader.models import (
+    Article,
+    ArticleRow,
+    Feed,
+    Progress,
+    RefreshReport,
+    RelatedHit,
+    View,
+)
 from tuireader.render import render_article
 from tuireader.text import clean_line, is_web_url
 from tuireader.ui import keys
