@@ -203,6 +203,12 @@ def _strip(text: Text) -> Text:
 
 def _inline_text(el: html.HtmlElement, style: Style, depth: int) -> Text:
     text = Text()
+    _append_contents(text, el, style, depth)
+    return _strip(text)
+
+
+def _append_contents(text: Text, el: html.HtmlElement, style: Style, depth: int) -> None:
+    """An element's own text, its inline children and their tails, in order."""
     if el.text:
         _append_words(text, el.text, style)
     for child in el:
@@ -210,7 +216,6 @@ def _inline_text(el: html.HtmlElement, style: Style, depth: int) -> Text:
             _inline(text, child, style, depth + 1)
         if child.tail:
             _append_words(text, child.tail, style)
-    return _strip(text)
 
 
 def _inline(text: Text, el: html.HtmlElement, style: Style, depth: int) -> None:
@@ -232,13 +237,7 @@ def _inline(text: Text, el: html.HtmlElement, style: Style, depth: int) -> None:
     if tag == "a":
         _append_link(text, el, inner, depth)
         return
-    if el.text:
-        _append_words(text, el.text, inner)
-    for child in el:
-        if _tag(child):
-            _inline(text, child, inner, depth + 1)
-        if child.tail:
-            _append_words(text, child.tail, inner)
+    _append_contents(text, el, inner, depth)
 
 
 def _append_link(text: Text, el: html.HtmlElement, style: Style, depth: int) -> None:
