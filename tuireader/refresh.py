@@ -54,9 +54,13 @@ from tuireader.workers import (
 T = TypeVar("T")
 # Writes grouped into one transaction at most, and for at most this long: the
 # write lock is held no longer than that, so the app's own writes (marking an
-# article read) never wait long behind a refresh.
-MAX_WRITES_PER_TRANSACTION = 64
-MAX_TRANSACTION_SECONDS = 0.05
+# article read, which the app does after showing it) wait little behind a refresh.
+# Each commit rewrites every index page the group touched (postings and
+# frequencies are spread over all terms), so a few big groups cost far less
+# than many small ones: an idle writer waits a moment for more before it commits.
+MAX_WRITES_PER_TRANSACTION = 256
+MAX_TRANSACTION_SECONDS = 0.25
+LINGER_SECONDS = 0.02
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json,"
@@ -210,14 +214,14 @@ class Refresh:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
         source = feed.title or parsed.title
         wants_pages = self._wants_pages(feed)
-        new_ids = []
-        for entry, found in zip(parsed.entries, features, strict=True):
-            # One entry at a time, to know which are new (and so which features to store).
-            for article_id in article_store.insert_entries(
-                conn, feed.id, source, [entry], wants_pages
-            ):
-                related.store_features(conn, article_id, found)
-                new_ids.append(article_id)
+        stored = article_store.store_entries(conn, feed.id, source, parsed.entries, wants_pages)
+        indexed = [
+            (article_id, found)
+            for article_id, found in zip(stored, features, strict=True)
+            if article_id is not None
+        ]
+        related.store_many_features(conn, indexed)
+        new_ids = [article_id for article_id, _ in indexed]
         feed_store.record_success(
             conn, feed.id, title=parsed.title, site=parsed.site, etag=etag,
             last_modified=last_modified, url=permanent_url,
@@ -293,6 +297,7 @@ class Writer:
                 weakref.finalize(db, executor.shutdown, wait=False)
         self._executor = executor
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._queue: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = []
         self._draining = False
 
@@ -301,6 +306,7 @@ class Writer:
         future: asyncio.Future[T] = loop.create_future()
         with self._lock:
             self._queue.append((job, args, future))
+            self._arrived.notify()
             start = not self._draining
             self._draining = True
         if start:
@@ -320,8 +326,13 @@ class Writer:
             for future, value, error in outcomes:
                 future.get_loop().call_soon_threadsafe(_settle, future, value, error)
 
-    def _next(self) -> tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]] | None:
-        with self._lock:
+    def _next(
+        self, wait: float = 0.0
+    ) -> tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]] | None:
+        """The oldest queued job, waiting up to `wait` seconds for one; None if none came."""
+        with self._arrived:
+            if not self._queue and wait > 0:
+                self._arrived.wait(wait)
             if not self._queue:
                 return None
             job = self._queue.pop(0)
@@ -339,12 +350,12 @@ class Writer:
             job = self._next()
             return [(job[2], None, failure)] if job else []
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
-        started = time.monotonic()
+        deadline = time.monotonic() + MAX_TRANSACTION_SECONDS
         try:
             while len(outcomes) < MAX_WRITES_PER_TRANSACTION and (
-                time.monotonic() - started < MAX_TRANSACTION_SECONDS
+                (left := deadline - time.monotonic()) > 0
             ):
-                taken = self._next()
+                taken = self._next(min(LINGER_SECONDS, left))
                 if taken is None:
                     break
                 job, args, future = taken

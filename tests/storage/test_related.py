@@ -18,6 +18,7 @@ from tuireader.related import (
     find_related,
     index_article,
     store_features,
+    store_many_features,
     story_outlets,
 )
 from tuireader.storage import Database
@@ -227,3 +228,38 @@ def test_features_computed_elsewhere_store_the_same_rows(tmp_path: Path, cache: 
     for table in (*RELATED_TABLES, "related_stats"):
         assert split.rows(table) == cache.rows(table), table
     split.db.close()
+
+
+def test_a_group_stores_what_one_by_one_stores(
+    tmp_path: Path, cache: Cache, ferry: dict[str, int]
+) -> None:
+    """A feed's new entries indexed together (one df read and write, postings batched)
+    give the rows indexing them one at a time gives, copies inside the group included."""
+    grouped = Cache(tmp_path / "grouped.db")
+    with grouped.db.transaction() as conn:
+        feed_id = add_feed(conn, "https://example.org/all.xml", "All")[0].id
+        items = []
+        for article_id in sorted(ferry.values()):
+            title, text = cache.conn.execute(
+                "SELECT title, content_text FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            entry = ParsedEntry(guid=str(article_id), url="", title=title, content_text=text)
+            (new_id,) = insert_entries(conn, feed_id, "All", [entry], False)
+            items.append((new_id, article_features(title, text)))
+        store_many_features(conn, items)
+    singles = Cache(tmp_path / "singles.db")
+    with singles.db.transaction() as conn:
+        feed_id = add_feed(conn, "https://example.org/all.xml", "All")[0].id
+        for article_id, found in items:
+            title, text = grouped.conn.execute(
+                "SELECT title, content_text FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            entry = ParsedEntry(guid=str(article_id), url="", title=title, content_text=text)
+            insert_entries(conn, feed_id, "All", [entry], False)
+            store_features(conn, article_id, found)
+    for table in (*RELATED_TABLES, "related_stats"):
+        assert grouped.rows(table) == singles.rows(table), table
+    stories = {story for (story,) in grouped.conn.execute("SELECT story FROM related_docs")}
+    assert len(stories) == 2  # the copies found each other inside the group; the other event
+    grouped.db.close()
+    singles.db.close()

@@ -10,6 +10,8 @@ delete trigger takes back its frequencies, postings and bands.
 
 import sqlite3
 from array import array
+from collections import Counter
+from collections.abc import Sequence
 
 from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
 from tuireader.related.features import ArticleFeatures, article_features
@@ -17,6 +19,7 @@ from tuireader.related.vectors import (
     band_key,
     blob,
     document_count,
+    document_frequencies,
     dot,
     key,
     stored_vectors,
@@ -45,54 +48,74 @@ def store_features(conn: sqlite3.Connection, article_id: int, found: ArticleFeat
     """(Re)index one article from features computed elsewhere (`article_features` of
     its stored title and its text, or summary when it has no text): the database
     part of `index_article`. Call inside a write transaction."""
-    conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
-    terms = list(found.terms)
-    counts = dict(zip(terms, found.counts, strict=True))
-    df = _count_in(conn, terms, 1)
-    vector = weigh(counts, df, document_count(conn) + 1)
-    hashes = list(found.sketch)
-    stories = _copied_stories(conn, hashes, found.shingles, vector)
-    # Copies tell nothing new about how rare words are: a group is counted once.
-    counted = not stories or not conn.execute(
-        f"SELECT 1 FROM related_docs WHERE counted AND story IN ({','.join('?' * len(stories))})"
-        " LIMIT 1",
-        list(stories),
-    ).fetchall()
-    if not counted:
-        _count_in(conn, terms, -1)
-    terms.sort(key=vector.__getitem__, reverse=True)
-    posted = terms[:POSTED_TERMS]
-    conn.executemany(
-        "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)",
-        [(key(term), article_id, vector[term]) for term in posted],
-    )
-    bands = hashes[:BANDS]
-    conn.executemany(
-        "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)",
-        [(band_key(value), article_id) for value in bands],
-    )
-    conn.execute(
-        "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
-        " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            article_id, _join(conn, stories), int(counted), blob(terms, "I"),
-            blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-            len(posted), blob(hashes, "q"), len(bands), found.shingles,
-        ),
-    )
+    store_many_features(conn, [(article_id, found)])
 
 
-def _count_in(conn: sqlite3.Connection, terms: list[int], step: int) -> dict[int, int]:
-    """Add this article to (or take it from) its terms' document frequencies; the new counts."""
-    if not terms:
-        return {}
-    keys = {key(term): term for term in sorted(terms)}
-    rows = conn.execute(
-        f"INSERT INTO related_df (term, df) VALUES {','.join(['(?, 1)'] * len(keys))}"
-        " ON CONFLICT (term) DO UPDATE SET df = df + ? RETURNING term, df",
-        [*keys, step],
-    ).fetchall()
-    return {keys[term]: df for term, df in rows}
+def store_many_features(
+    conn: sqlite3.Connection, items: Sequence[tuple[int, ArticleFeatures]]
+) -> None:
+    """(Re)index several articles (a feed's new entries) as `store_features` one by
+    one would, in order; call inside a write transaction.
+
+    Document frequencies are read once and written once for the group, and the
+    postings go in as one sorted batch: per article, that was a statement over
+    every term and most of the write time of a refresh. Each article's bands
+    and row still go in before the next is looked at, so a copy within the
+    group is found.
+    """
+    if not items:
+        return
+    conn.executemany(
+        "DELETE FROM related_docs WHERE article_id = ?", [(article_id,) for article_id, _ in items]
+    )
+    df = document_frequencies(conn, {term for _, found in items for term in found.terms})
+    added: Counter[int] = Counter()
+    postings: list[tuple[bytes, int, float]] = []
+    for article_id, found in items:
+        terms = list(found.terms)
+        counts = dict(zip(terms, found.counts, strict=True))
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+        vector = weigh(counts, df, document_count(conn) + 1)
+        hashes = list(found.sketch)
+        stories = _copied_stories(conn, hashes, found.shingles, vector)
+        # Copies tell nothing new about how rare words are: a group is counted once.
+        counted = not stories or not conn.execute(
+            "SELECT 1 FROM related_docs WHERE counted AND story IN"
+            f" ({','.join('?' * len(stories))}) LIMIT 1",
+            list(stories),
+        ).fetchall()
+        if counted:
+            added.update(terms)
+        else:
+            for term in terms:
+                df[term] -= 1
+        terms.sort(key=vector.__getitem__, reverse=True)
+        posted = terms[:POSTED_TERMS]
+        postings += [(key(term), article_id, vector[term]) for term in posted]
+        bands = hashes[:BANDS]
+        conn.executemany(
+            "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)",
+            [(band_key(value), article_id) for value in bands],
+        )
+        conn.execute(
+            "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
+            " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id, _join(conn, stories), int(counted), blob(terms, "I"),
+                blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
+                len(posted), blob(hashes, "q"), len(bands), found.shingles,
+            ),
+        )
+    conn.executemany(
+        "INSERT INTO related_df (term, df) VALUES (?, ?)"
+        " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+        sorted((key(term), count) for term, count in added.items()),
+    )
+    postings.sort()
+    conn.executemany(
+        "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)", postings
+    )
 
 
 def _join(conn: sqlite3.Connection, stories: set[int]) -> int:

@@ -228,12 +228,13 @@ class MainScreen(Screen[None]):
     def _load_article(self, article_id: int) -> None:
         article = self.library.article(article_id)
         was_unread = not article.read
-        if was_unread:
-            self.library.mark_read([article_id])
-            article = replace(article, read=True)
+        article = replace(article, read=True)
         body = render_article(article)
         if not get_current_worker().is_cancelled:
             self.post_message(self._ArticleLoaded(article, body, was_unread))
+        # Marked after it is shown: a refresh may hold the write lock for a moment.
+        if was_unread:
+            self.library.mark_read([article_id])
 
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
