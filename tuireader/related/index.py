@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
 from tuireader.related.features import ArticleFeatures, article_features
 from tuireader.related.vectors import (
+    CHUNK,
     band_key,
     blob,
-    document_count,
     document_frequencies,
     dot,
     key,
@@ -57,10 +57,9 @@ def store_many_features(
     """(Re)index several articles (a feed's new entries) as `store_features` one by
     one would, in order; call inside a write transaction.
 
-    Document frequencies are read once and written once for the group, and the
-    postings go in as one sorted batch: per article, that was a statement over
-    every term and most of the write time of a refresh. Each article's bands
-    and row still go in before the next is looked at, so a copy within the
+    The group is worked out in memory and written in a few statements: per
+    article, statements over every term were most of the write time of a
+    refresh. Each article still sees the ones before it, so a copy within the
     group is found.
     """
     if not items:
@@ -68,102 +67,159 @@ def store_many_features(
     conn.executemany(
         "DELETE FROM related_docs WHERE article_id = ?", [(article_id,) for article_id, _ in items]
     )
-    df = document_frequencies(conn, {term for _, found in items for term in found.terms})
-    added: Counter[int] = Counter()
-    postings: list[tuple[bytes, int, float]] = []
+    group = _Group(conn, items)
     for article_id, found in items:
+        group.add(article_id, found)
+    group.write()
+
+
+class _Group:
+    """Index rows of a group of articles, built in memory on what is stored."""
+
+    def __init__(self, conn: sqlite3.Connection, items: Sequence[tuple[int, ArticleFeatures]]):
+        self.conn = conn
+        self.df = document_frequencies(conn, {t for _, found in items for t in found.terms})
+        self.docs, self.last_story = conn.execute(
+            "SELECT docs, last_story FROM related_stats"
+        ).fetchone()
+        self.stored_holders = _band_holders(
+            conn, {band_key(v) for _, found in items for v in found.sketch[:BANDS]}
+        )
+        self.holders: dict[bytes, list[int]] = {}  # band -> earlier articles of the group
+        self.rows: dict[int, list] = {}  # article -> its related_docs row, story at [1]
+        self.vectors: dict[int, dict[int, float]] = {}
+        self.added: Counter[int] = Counter()
+        self.postings: list[tuple[bytes, int, float]] = []
+        self.bands: list[tuple[bytes, int]] = []
+
+    def add(self, article_id: int, found: ArticleFeatures) -> None:
         terms = list(found.terms)
         counts = dict(zip(terms, found.counts, strict=True))
+        df = self.df
         for term in terms:
             df[term] = df.get(term, 0) + 1
-        vector = weigh(counts, df, document_count(conn) + 1)
+        vector = weigh(counts, df, self.docs + 1)
         hashes = list(found.sketch)
-        stories = _copied_stories(conn, hashes, found.shingles, vector)
+        stories = self._copied_stories(hashes, found.shingles, vector)
         # Copies tell nothing new about how rare words are: a group is counted once.
-        counted = not stories or not conn.execute(
-            "SELECT 1 FROM related_docs WHERE counted AND story IN"
-            f" ({','.join('?' * len(stories))}) LIMIT 1",
-            list(stories),
-        ).fetchall()
+        counted = not stories or not self._counted(stories)
         if counted:
-            added.update(terms)
+            self.added.update(terms)
+            self.docs += 1
         else:
             for term in terms:
                 df[term] -= 1
         terms.sort(key=vector.__getitem__, reverse=True)
         posted = terms[:POSTED_TERMS]
-        postings += [(key(term), article_id, vector[term]) for term in posted]
-        bands = hashes[:BANDS]
+        self.postings += [(key(term), article_id, vector[term]) for term in posted]
+        bands = [band_key(value) for value in hashes[:BANDS]]
+        for band in bands:
+            self.holders.setdefault(band, []).append(article_id)
+        self.bands += [(band, article_id) for band in bands]
+        self.vectors[article_id] = vector
+        self.rows[article_id] = [
+            article_id, self._join(stories), int(counted), blob(terms, "I"),
+            blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
+            len(posted), blob(hashes, "q"), len(bands), found.shingles,
+        ]
+
+    def write(self) -> None:
+        conn = self.conn
         conn.executemany(
-            "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)",
-            [(band_key(value), article_id) for value in bands],
-        )
-        conn.execute(
             "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
             " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id, _join(conn, stories), int(counted), blob(terms, "I"),
-                blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-                len(posted), blob(hashes, "q"), len(bands), found.shingles,
-            ),
+            self.rows.values(),
         )
-    conn.executemany(
-        "INSERT INTO related_df (term, df) VALUES (?, ?)"
-        " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-        sorted((key(term), count) for term, count in added.items()),
-    )
-    postings.sort()
-    conn.executemany(
-        "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)", postings
-    )
-
-
-def _join(conn: sqlite3.Connection, stories: set[int]) -> int:
-    """The group of the stories this article copies (merging them), or a new group."""
-    if not stories:
-        return conn.execute(
-            "UPDATE related_stats SET last_story = last_story + 1 RETURNING last_story"
-        ).fetchone()[0]
-    story = min(stories)
-    if len(stories) > 1:
-        marks = ",".join("?" * (len(stories) - 1))
-        conn.execute(
-            f"UPDATE related_docs SET story = ? WHERE story IN ({marks})",
-            [story, *sorted(stories)[1:]],
+        conn.execute("UPDATE related_stats SET last_story = ?", (self.last_story,))
+        conn.executemany(
+            "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)", sorted(self.bands)
         )
-    return story
-
-
-def _copied_stories(
-    conn: sqlite3.Connection, hashes: list[int], size: int, vector: dict[int, float]
-) -> set[int]:
-    """Groups of the indexed near-copies: a shared band, then the sketch, then the vector."""
-    bands = hashes[:BANDS]
-    # One statement for every band (each a few holders at most): one round trip, not eight.
-    holders: dict[int, list[int]] = {band: [] for band in range(len(bands))}
-    if bands:
-        lists = " UNION ALL ".join(
-            "SELECT * FROM (SELECT ? AS band, article_id FROM related_bands WHERE hash = ?"
-            " LIMIT ?)"
-            for _ in bands
+        conn.executemany(
+            "INSERT INTO related_df (term, df) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            sorted((key(term), count) for term, count in self.added.items()),
         )
-        params = [
-            p for band, value in enumerate(bands) for p in (band, band_key(value), COMMON_BAND)
+        self.postings.sort()
+        conn.executemany(
+            "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)",
+            self.postings,
+        )
+
+    def _counted(self, stories: set[int]) -> bool:
+        """Whether an article of these groups already counts in the frequencies."""
+        if any(row[2] and row[1] in stories for row in self.rows.values()):
+            return True
+        return bool(self.conn.execute(
+            "SELECT 1 FROM related_docs WHERE counted AND story IN"
+            f" ({','.join('?' * len(stories))}) LIMIT 1",
+            list(stories),
+        ).fetchall())
+
+    def _join(self, stories: set[int]) -> int:
+        """The group of the stories this article copies (merging them), or a new group."""
+        if not stories:
+            self.last_story += 1
+            return self.last_story
+        story = min(stories)
+        if len(stories) > 1:
+            merged = sorted(stories)[1:]
+            self.conn.execute(
+                f"UPDATE related_docs SET story = ? WHERE story IN ({','.join('?' * len(merged))})",
+                [story, *merged],
+            )
+            for row in self.rows.values():
+                if row[1] in merged:
+                    row[1] = story
+        return story
+
+    def _copied_stories(self, hashes: list[int], size: int, vector: dict[int, float]) -> set[int]:
+        """Groups of the indexed near-copies: a shared band, then the sketch, then the vector."""
+        candidates: set[int] = set()
+        for value in hashes[:BANDS]:
+            band = band_key(value)
+            # A band value many articles hold is stock phrasing, not evidence of a copy.
+            found = self.stored_holders.get(band, []) + self.holders.get(band, [])
+            if len(found) < COMMON_BAND:
+                candidates.update(found)
+        if not candidates:
+            return set()
+        sketches = {
+            article_id: (list(array("q", row[7])), row[9])
+            for article_id, row in self.rows.items() if article_id in candidates
+        }
+        stored = candidates - sketches.keys()
+        if stored:
+            sketches.update(
+                (article_id, (list(array("q", sketch)), shingles))
+                for article_id, sketch, shingles in self.conn.execute(
+                    "SELECT article_id, sketch, shingles FROM related_docs"
+                    f" WHERE article_id IN ({','.join('?' * len(stored))})",
+                    list(stored),
+                )
+            )
+        close = [
+            article_id for article_id, (other, other_size) in sketches.items()
+            if shares_text(hashes, size, other, other_size)
         ]
-        for band, holder in conn.execute(lists, params):
-            holders[band].append(holder)
-    # A band value many articles hold is stock phrasing, not evidence of a copy.
-    candidates = {
-        holder for found in holders.values() if len(found) < COMMON_BAND for holder in found
-    }
-    rows = conn.execute(
-        "SELECT article_id, sketch, shingles FROM related_docs"
-        f" WHERE article_id IN ({','.join('?' * len(candidates))})",
-        list(candidates),
-    ).fetchall()
-    close = [
-        article_id for article_id, other, other_size in rows
-        if shares_text(hashes, size, list(array("q", other)), other_size)
-    ]
-    found = stored_vectors(conn, close)
-    return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}
+        found = {
+            article_id: (self.vectors[article_id], self.rows[article_id][1])
+            for article_id in close if article_id in self.rows
+        }
+        found.update(stored_vectors(self.conn, [a for a in close if a not in self.rows]))
+        return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}
+
+
+def _band_holders(conn: sqlite3.Connection, bands: set[bytes]) -> dict[bytes, list[int]]:
+    """Stored holders of each band, COMMON_BAND at most (more mean the band is ignored)."""
+    holders: dict[bytes, list[int]] = {}
+    keys = list(bands)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        for band, article_id in conn.execute(
+            "SELECT hash, article_id FROM (SELECT hash, article_id,"
+            " row_number() OVER (PARTITION BY hash) AS n FROM related_bands"
+            f" WHERE hash IN ({','.join('?' * len(chunk))})) WHERE n <= ?",
+            [*chunk, COMMON_BAND],
+        ):
+            holders.setdefault(band, []).append(article_id)
+    return holders
