@@ -4,7 +4,7 @@ Run as `python tests/benchmarks/cache_builder.py --articles 100000 --feeds 500` 
 build (or reuse) a cache under /tmp/tuireader-bench; other benchmarks call
 `cached_profile()`. Articles are written through the same storage calls a
 refresh makes: `add_feed`, `insert_entries` with `ParsedEntry`, and
-`related.index_article`.
+`related.store_many_features` a feed's worth of articles at a time.
 
 The text generator touches neither the network nor the disk. Words come from a fixed list of
 common English words plus syllable-built names and topic terms, so titles and
@@ -484,6 +484,7 @@ def import_library() -> tuple[type, bool]:
         stub = types.ModuleType("tuireader.related")
         stub.index_article = lambda conn, article_id: None  # type: ignore[attr-defined]
         stub.store_features = lambda conn, article_id, features: None  # type: ignore[attr-defined]
+        stub.store_many_features = lambda conn, items: None  # type: ignore[attr-defined]
         stub.find_related = lambda conn, article_id, limit=10: []  # type: ignore[attr-defined]
         stub.story_outlets = lambda conn, article_id: []  # type: ignore[attr-defined]
         sys.modules["tuireader.related"] = stub
@@ -493,12 +494,32 @@ def import_library() -> tuple[type, bool]:
     return Library, real
 
 
-def _related_indexer() -> Callable[[sqlite3.Connection, int], None] | None:
+# New articles per related-index group: what one feed fetch brings.
+GROUP = 20
+
+
+def _related_indexer() -> Callable[[sqlite3.Connection, list[int]], None] | None:
+    """Index new articles as a refresh does: features of title and text, stored a feed's worth
+    at a time."""
     try:
         from tuireader import related
     except ImportError:
         return None
-    return related.index_article
+
+    def index(conn: sqlite3.Connection, article_ids: list[int]) -> None:
+        for start in range(0, len(article_ids), GROUP):
+            group = article_ids[start : start + GROUP]
+            rows = conn.execute(
+                "SELECT id, title, content_text, summary FROM articles"
+                f" WHERE id IN ({','.join('?' * len(group))}) ORDER BY id",
+                group,
+            ).fetchall()
+            related.store_many_features(conn, [
+                (article_id, related.article_features(title, text or summary))
+                for article_id, title, text, summary in rows
+            ])
+
+    return index
 
 
 def build_cache(
@@ -521,7 +542,7 @@ def build_cache(
         "[articles]\nkeep_days = 0\nkeep_per_feed = 0\n", encoding="utf-8"
     )
     db = Database(data_dir / "tuireader.db")
-    index_article = _related_indexer()
+    index_new = _related_indexer()
     corpus = Corpus(seed)
     rng = random.Random(seed + 1)
     per_feed, extra = divmod(articles, feeds)
@@ -541,9 +562,8 @@ def build_cache(
             new_ids = article_store.insert_entries(
                 conn, feed.id, feed.title, (entry_of(i) for i in items), False
             )
-            if index_article is not None:
-                for article_id in new_ids:
-                    index_article(conn, article_id)
+            if index_new is not None:
+                index_new(conn, new_ids)
             read = [i for i in new_ids if rng.random() < read_share]
             article_store.set_read(conn, read, True)
         written += len(new_ids)
@@ -557,7 +577,7 @@ def build_cache(
         "articles": written,
         "feeds": feeds,
         "seed": seed,
-        "related": index_article is not None,
+        "related": index_new is not None,
         "seconds": round(time.perf_counter() - started, 1),
     }
 

@@ -27,7 +27,7 @@ from tuireader.related.vectors import (
 )
 
 # Terms per article in the inverted index: its most distinctive ones.
-POSTED_TERMS = 48
+POSTED_TERMS = 32
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
 
