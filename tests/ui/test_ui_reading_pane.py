@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from uikit import make_app, profile, settle
 
+from tuireader import related
 from tuireader.library import Library
 from tuireader.models import ParsedEntry, View
 from tuireader.storage import articles as article_store
-from tuireader.ui.widgets import ArticleList, ReadingPane, RelatedPanel
+from tuireader.ui.widgets import ArticleList, FeedList, ReadingPane, RelatedPanel
 
 pytestmark = pytest.mark.anyio
 
@@ -32,7 +33,10 @@ def pane_library(tmp_path: Path) -> Iterator[Library]:
         for number, body in enumerate(bodies)
     ]
     with library.db.transaction() as conn:
-        article_store.insert_entries(conn, feed.id, feed.title, entries, fetch_pages=False)
+        for article_id in article_store.insert_entries(
+            conn, feed.id, feed.title, entries, fetch_pages=False
+        ):
+            related.index_article(conn, article_id)
     yield library
     library.close()
 
@@ -83,6 +87,25 @@ async def test_opening_articles_lays_nothing_out_again(
         reader = await open_story(pilot, 1)
         assert "Story 1" in "\n".join(pane_text(reader))
         assert layouts == []
+
+
+async def test_after_the_article_its_counts_and_related_stories_follow(
+    pane_library: Library,
+) -> None:
+    """Counts and related stories wait for the article's frame, and still come."""
+    app = make_app(pane_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        place = next(iter(feeds.feeds))
+        before = feeds.feeds[place].unread
+        await open_story(pilot, 0)
+        assert feeds.feeds[place].unread == before - 1
+        assert feeds.get_option("all").prompt.count.plain.strip() == str(before - 1)
+        sidebar = app.screen.query_one(RelatedPanel)
+        assert sidebar.border_subtitle == ""
+        assert "Story 1" in "\n".join(
+            str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count))
 
 
 async def test_markup_in_a_body_shows_literally(pane_library: Library) -> None:

@@ -42,6 +42,8 @@ from tuireader.ui.state import UiState
 from tuireader.ui.widgets import (
     ArticleList,
     FeedList,
+    LineRenderer,
+    Lines,
     ReadingPane,
     RelatedPanel,
     StatusBar,
@@ -71,10 +73,13 @@ class MainScreen(Screen[None]):
             self.saved = saved
 
     class _ArticleLoaded(Message):
-        def __init__(self, article: Article, body: RenderableType, was_unread: bool) -> None:
+        def __init__(
+            self, article: Article, body: RenderableType, lines: Lines | None, was_unread: bool,
+        ) -> None:
             super().__init__()
             self.article = article
             self.body = body
+            self.lines = lines
             self.was_unread = was_unread
 
     class _RelatedLoaded(Message):
@@ -221,30 +226,42 @@ class MainScreen(Screen[None]):
     def open_article(self, article_id: int) -> None:
         self.state.article_id = article_id
         self.app.save_state()  # type: ignore[attr-defined]
-        self._load_article(article_id)
-        self.query_one(RelatedPanel).looking()
+        self._load_article(article_id, self.query_one(ReadingPane).renderer())
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _load_article(self, article_id: int) -> None:
+    def _load_article(self, article_id: int, renderer: LineRenderer | None) -> None:
+        """Read and render the article here, strips too: the event loop only swaps them in."""
         article = self.library.article(article_id)
         was_unread = not article.read
         article = replace(article, read=True)
         body = render_article(article)
+        lines = renderer.render(body) if renderer is not None else None
         if not get_current_worker().is_cancelled:
-            self.post_message(self._ArticleLoaded(article, body, was_unread))
+            self.post_message(self._ArticleLoaded(article, body, lines, was_unread))
         # Marked after it is shown: a refresh may hold the write lock for a moment.
         if was_unread:
             self.library.mark_read([article_id])
 
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
-        self.query_one(ReadingPane).show(message.body)
-        # Related stories take tens of milliseconds of CPU: begin once the article is drawn.
-        self.call_after_refresh(self._load_related, message.article.id)
+        reader = self.query_one(ReadingPane)
+        reader.show(message.body, message.lines)
         self.opened = _row_of(message.article)
         self.articles.update_row(self.opened)
-        if message.was_unread:  # one fewer unread: change the counts, no re-query
-            self.feed_list.count_read(message.article.feed_id)
+        # Asked of the pane, whose repaint is on its way: the screen knows of no repaint
+        # yet, so its own call_after_refresh would run before the frame.
+        reader.call_after_refresh(self._after_article_drawn, message.article, message.was_unread)
+
+    def _after_article_drawn(self, article: Article, was_unread: bool) -> None:
+        """What waits for the article's frame, not to delay it.
+
+        New counts redraw the whole feed list, "looking…" the related list, and
+        related stories take tens of milliseconds of CPU.
+        """
+        self.query_one(RelatedPanel).looking()
+        self._load_related(article.id)
+        if was_unread:  # one fewer unread: change the counts, no re-query
+            self.feed_list.count_read(article.feed_id)
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _load_related(self, article_id: int) -> None:
