@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, overload
 
@@ -61,6 +61,8 @@ T = TypeVar("T")
 MAX_WRITES_PER_TRANSACTION = 256
 MAX_TRANSACTION_SECONDS = 0.25
 LINGER_SECONDS = 0.02
+# Queued feeds (or pages) stored together by one grouped job at most (see Writer).
+MAX_GROUP = 16
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json,"
@@ -168,9 +170,9 @@ class Refresh:
         if isinstance(outcome, str):
             return await self._fail(feed, outcome)
         try:
-            new_ids, pending = await self._writer.run(
-                self._store, feed, *outcome, response.etag, response.last_modified,
-                response.permanent_url,
+            new_ids, pending = await self._writer.run_grouped(
+                self._store_feeds,
+                feed, *outcome, response.etag, response.last_modified, response.permanent_url,
             )
         except StorageError as error:
             return FeedResult(feed.url, error=str(error))
@@ -203,25 +205,39 @@ class Refresh:
             ).fetchall())
         return [(article_id, url, titles.get(article_id, "")) for article_id, url in pending]
 
+    def _store_feeds(
+        self, conn: sqlite3.Connection, parsed_feeds: list[tuple[Any, ...]]
+    ) -> list[tuple[list[int], list[PendingPage]] | BaseException]:
+        """(writer thread) Feeds' new entries, then their related index as one group."""
+        stored = _each(conn, parsed_feeds, self._store)
+        related.store_many_features(conn, [
+            item for result in stored if not isinstance(result, BaseException)
+            for item in result[0]
+        ])
+        return [
+            result if isinstance(result, BaseException)
+            else ([article_id for article_id, _ in result[0]], result[1])
+            for result in stored
+        ]
+
     def _store(
         self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed,
         features: list[ArticleFeatures], etag: str | None, last_modified: str | None,
         permanent_url: str | None,
-    ) -> tuple[list[int], list[PendingPage]]:
-        """(writer thread) New entries, their index rows, validators, pruning; pending pages."""
+    ) -> tuple[list[tuple[int, ArticleFeatures]], list[PendingPage]]:
+        """(writer thread) New entries, validators, pruning: the new articles with their
+        features (for the related index), and the pages to fetch."""
         cutoff = None
         if self.config.keep_days:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
         source = feed.title or parsed.title
         wants_pages = self._wants_pages(feed)
         stored = article_store.store_entries(conn, feed.id, source, parsed.entries, wants_pages)
-        indexed = [
+        new = [
             (article_id, found)
             for article_id, found in zip(stored, features, strict=True)
             if article_id is not None
         ]
-        related.store_many_features(conn, indexed)
-        new_ids = [article_id for article_id, _ in indexed]
         feed_store.record_success(
             conn, feed.id, title=parsed.title, site=parsed.site, etag=etag,
             last_modified=last_modified, url=permanent_url,
@@ -230,7 +246,7 @@ class Refresh:
             conn, feed.id, cutoff, self.config.keep_per_feed,
             (entry.guid for entry in parsed.entries),
         )
-        return new_ids, self._pending(conn, feed)
+        return new, self._pending(conn, feed)
 
     def _queue_pages(self, pending: list[PendingPage]) -> None:
         """New articles' pages, plus any left pending by an interrupted run."""
@@ -244,7 +260,7 @@ class Refresh:
             title=title,
         )
         with contextlib.suppress(StorageError):
-            await self._writer.run(_store_page, article_id, outcome)
+            await self._writer.run_grouped(_store_pages, article_id, outcome)
         if not isinstance(outcome, str):
             self.report.pages_cleaned += 1
         else:
@@ -260,16 +276,42 @@ def _retry_times(conn: sqlite3.Connection) -> dict[int, str]:
     ).fetchall())
 
 
-def _store_page(conn: sqlite3.Connection, article_id: int, outcome: IndexedPage | str) -> None:
-    if isinstance(outcome, str):
-        article_store.store_page_failure(conn, article_id, outcome)
-        return
-    page, found = outcome
-    article_store.store_page(conn, article_id, page)
-    if found is None:  # no page text: the article is indexed by its summary
-        related.index_article(conn, article_id)
-    else:
-        related.store_features(conn, article_id, found)
+def _store_pages(
+    conn: sqlite3.Connection, pages: list[tuple[int, IndexedPage | str]]
+) -> list[BaseException | None]:
+    """(writer thread) Cleaned pages (or why not), then their related index as one group."""
+    indexed: list[tuple[int, ArticleFeatures]] = []
+
+    def store(conn: sqlite3.Connection, article_id: int, outcome: IndexedPage | str) -> None:
+        if isinstance(outcome, str):
+            article_store.store_page_failure(conn, article_id, outcome)
+            return
+        page, found = outcome
+        article_store.store_page(conn, article_id, page)
+        if found is None:  # no page text: the article is indexed by its summary
+            related.index_article(conn, article_id)
+        else:
+            indexed.append((article_id, found))
+
+    results = _each(conn, pages, store)
+    related.store_many_features(conn, indexed)
+    return results
+
+
+def _each(
+    conn: sqlite3.Connection, items: list[tuple[Any, ...]], job: Callable[..., T]
+) -> list[T | BaseException]:
+    """job(conn, *item) for each item, each in its own savepoint: a failure undoes only its own."""
+    results: list[T | BaseException] = []
+    for item in items:
+        conn.execute("SAVEPOINT refresh_item")
+        try:
+            results.append(job(conn, *item))
+        except Exception as error:
+            conn.execute("ROLLBACK TO refresh_item")
+            results.append(_storage_error(error))
+        conn.execute("RELEASE refresh_item")
+    return results
 
 
 _WRITERS: "weakref.WeakKeyDictionary[Database, ThreadPoolExecutor]" = weakref.WeakKeyDictionary()
@@ -283,8 +325,11 @@ class Writer:
     writer takes what is queued (up to MAX_WRITES_PER_TRANSACTION jobs or
     MAX_TRANSACTION_SECONDS) into one BEGIN IMMEDIATE ... COMMIT, each job in
     its own savepoint, so one job's exception rolls back that job alone and
-    reaches only its caller. The thread, and with it its SQLite connection, lives as long as the
-    Database and is shared by every refresh of it.
+    reaches only its caller. `run_grouped(job, *item)` is for work that is
+    cheaper in bulk (a feed's or a page's related index): items of the same job
+    queued one after another go to one call, `job(conn, items)`, which returns
+    each item's result or exception. The thread, and with it its SQLite
+    connection, lives as long as the Database and is shared by every refresh of it.
     """
 
     def __init__(self, db: Database) -> None:
@@ -298,14 +343,22 @@ class Writer:
         self._executor = executor
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
-        self._queue: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = []
+        self._queue: list[_Queued] = []
         self._draining = False
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
+        return await self._queued(job, args, grouped=False)
+
+    async def run_grouped(
+        self, job: Callable[[sqlite3.Connection, list[tuple[Any, ...]]], list[Any]], *item: Any
+    ) -> Any:
+        return await self._queued(job, item, grouped=True)
+
+    async def _queued(self, job: Callable[..., Any], args: tuple[Any, ...], grouped: bool) -> Any:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
+        future: asyncio.Future[Any] = loop.create_future()
         with self._lock:
-            self._queue.append((job, args, future))
+            self._queue.append(_Queued(job, args, future, grouped))
             self._arrived.notify()
             start = not self._draining
             self._draining = True
@@ -326,18 +379,24 @@ class Writer:
             for future, value, error in outcomes:
                 future.get_loop().call_soon_threadsafe(_settle, future, value, error)
 
-    def _next(
-        self, wait: float = 0.0
-    ) -> tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]] | None:
-        """The oldest queued job, waiting up to `wait` seconds for one; None if none came."""
+    def _next(self, wait: float = 0.0) -> "list[_Queued] | None":
+        """The oldest queued job (with the like ones queued right after it, if grouped),
+        waiting up to `wait` seconds for one; None if none came, empty if all were cancelled."""
         with self._arrived:
             if not self._queue and wait > 0:
                 self._arrived.wait(wait)
             if not self._queue:
                 return None
-            job = self._queue.pop(0)
-        self._taken.append(job[2])
-        return job
+            taken = self._queue[:1]
+            if taken[0].grouped:
+                while (
+                    len(taken) < MAX_GROUP and len(self._queue) > len(taken)
+                    and self._queue[len(taken)].job == taken[0].job
+                ):
+                    taken.append(self._queue[len(taken)])
+            del self._queue[: len(taken)]
+        self._taken += [queued.future for queued in taken]
+        return [queued for queued in taken if not queued.future.cancelled()]
 
     def _transaction(self) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
         """Jobs from the queue in one transaction, until it is empty or the group is full."""
@@ -347,8 +406,7 @@ class Writer:
             conn.execute("BEGIN IMMEDIATE")
         except (sqlite3.Error, StorageError) as error:
             failure = StorageError(f"the cache is busy or not writable: {error}")
-            job = self._next()
-            return [(job[2], None, failure)] if job else []
+            return [(queued.future, None, failure) for queued in self._next() or []]
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
         deadline = time.monotonic() + MAX_TRANSACTION_SECONDS
         try:
@@ -358,21 +416,8 @@ class Writer:
                 taken = self._next(min(LINGER_SECONDS, left))
                 if taken is None:
                     break
-                job, args, future = taken
-                if future.cancelled():
-                    continue
-                conn.execute("SAVEPOINT refresh_job")
-                try:
-                    value = job(conn, *args)
-                except Exception as error:
-                    conn.execute("ROLLBACK TO refresh_job")
-                    conn.execute("RELEASE refresh_job")
-                    if isinstance(error, sqlite3.Error):
-                        error = StorageError(f"cannot write the cache: {error}")
-                    outcomes.append((future, None, error))
-                else:
-                    conn.execute("RELEASE refresh_job")
-                    outcomes.append((future, value, None))
+                if taken:
+                    outcomes += _run_job(conn, taken)
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             if conn.in_transaction:
@@ -380,6 +425,45 @@ class Writer:
             failure = StorageError(f"cannot write the cache: {error}")
             return [(future, None, failure) for future in self._taken]
         return outcomes
+
+
+@dataclass(frozen=True)
+class _Queued:
+    job: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: asyncio.Future[Any]
+    grouped: bool
+
+
+def _run_job(
+    conn: sqlite3.Connection, taken: list[_Queued]
+) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
+    """One job (or one group of like ones) in a savepoint: its exception undoes it alone."""
+    first = taken[0]
+    conn.execute("SAVEPOINT refresh_job")
+    try:
+        if first.grouped:
+            values = first.job(conn, [queued.args for queued in taken])
+        else:
+            values = [first.job(conn, *first.args)]
+    except Exception as error:
+        conn.execute("ROLLBACK TO refresh_job")
+        conn.execute("RELEASE refresh_job")
+        values = [_storage_error(error)] * len(taken)
+    else:
+        conn.execute("RELEASE refresh_job")
+    return [
+        (queued.future, None, value) if isinstance(value, BaseException)
+        else (queued.future, value, None)
+        for queued, value in zip(taken, values, strict=True)
+    ]
+
+
+def _storage_error(error: Exception) -> Exception:
+    """SQLite's own errors as the one kind callers handle."""
+    if isinstance(error, sqlite3.Error):
+        return StorageError(f"cannot write the cache: {error}")
+    return error
 
 
 def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:

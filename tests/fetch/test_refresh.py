@@ -85,6 +85,11 @@ def test_pages_are_fetched_cleaned_and_searchable(
     hits = library.search("ultrasound")
     assert [hit.article.id for hit in hits] == [article.id]
     assert "ultrasound" in hits[0].snippet
+    assert library.search("teaser") == []  # the feed's text left the index with the page
+    # Every article is in the index once (new rows are put there by hand, not by a trigger).
+    conn = library.db.conn
+    indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
+    assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
 
 
 def test_failed_page_falls_back_to_feed_content(library: Library, httpserver: HTTPServer) -> None:
