@@ -211,8 +211,8 @@ class Refresh:
         """(writer thread) Feeds' new entries, then their related index as one group."""
         stored = _each(conn, parsed_feeds, self._store)
         related.store_many_features(conn, [
-            item for result in stored if not isinstance(result, BaseException)
-            for item in result[0]
+            (article_id, found) for result in stored if not isinstance(result, BaseException)
+            for article_id, found in result[0] if found is not None
         ])
         return [
             result if isinstance(result, BaseException)
@@ -224,18 +224,21 @@ class Refresh:
         self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed,
         features: list[ArticleFeatures], etag: str | None, last_modified: str | None,
         permanent_url: str | None,
-    ) -> tuple[list[tuple[int, ArticleFeatures]], list[PendingPage]]:
+    ) -> tuple[list[tuple[int, ArticleFeatures | None]], list[PendingPage]]:
         """(writer thread) New entries, validators, pruning: the new articles with their
-        features (for the related index), and the pages to fetch."""
+        features for the related index (None: indexed when its page comes), and the
+        pages to fetch."""
         cutoff = None
         if self.config.keep_days:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
         source = feed.title or parsed.title
         wants_pages = self._wants_pages(feed)
         stored = article_store.store_entries(conn, feed.id, source, parsed.entries, wants_pages)
+        # An article whose page is on its way is indexed once, from the page (or from
+        # the feed's text if the page fails): not twice.
         new = [
-            (article_id, found)
-            for article_id, found in zip(stored, features, strict=True)
+            (article_id, None if wants_pages and entry.url else found)
+            for article_id, found, entry in zip(stored, features, parsed.entries, strict=True)
             if article_id is not None
         ]
         feed_store.record_success(
@@ -283,12 +286,13 @@ def _store_pages(
     indexed: list[tuple[int, ArticleFeatures]] = []
 
     def store(conn: sqlite3.Connection, article_id: int, outcome: IndexedPage | str) -> None:
-        if isinstance(outcome, str):
+        if isinstance(outcome, str):  # the article is indexed by the feed's text
             article_store.store_page_failure(conn, article_id, outcome)
+            related.index_article(conn, article_id)
             return
         page, found = outcome
         article_store.store_page(conn, article_id, page)
-        if found is None:  # no page text: the article is indexed by its summary
+        if found is None:  # no page text: the article is indexed by the feed's text
             related.index_article(conn, article_id)
         else:
             indexed.append((article_id, found))

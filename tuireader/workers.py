@@ -88,9 +88,16 @@ def make_pool(workers: int | None = None) -> Executor:
         preload.append(_FAST_PARSER)
     context.set_forkserver_preload(preload)
     return ProcessPoolExecutor(
-        max_workers=workers or os.cpu_count() or 2, mp_context=context,
+        max_workers=workers or _usable_cores(), mp_context=context,
         initializer=_watch_owner, initargs=(os.getpid(),),
     )
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container or `taskset` can allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 2
 
 
 def _watch_owner(owner: int) -> None:

@@ -1,6 +1,7 @@
 """The real refresh against a real HTTP server on 127.0.0.1 and a real SQLite file."""
 
 import json
+from array import array
 
 import pytest
 from feedkit import STORY, atom, page, rdf, rss
@@ -9,6 +10,7 @@ from werkzeug import Request, Response
 
 from tuireader.library import Library
 from tuireader.models import View
+from tuireader.related import article_features
 
 
 def serve_feed(server: HTTPServer, path: str, body: str, ctype: str = "application/rss+xml"):
@@ -82,6 +84,7 @@ def test_pages_are_fetched_cleaned_and_searchable(
     assert "ultrasound survey" in article.content_text
     assert "All rights reserved" not in article.content_text
     assert article.word_count > 50
+    assert _related_terms(library, article.id) == _terms_of("Bridge shut", article.content_text)
     hits = library.search("ultrasound")
     assert [hit.article.id for hit in hits] == [article.id]
     assert "ultrasound" in hits[0].snippet
@@ -104,6 +107,20 @@ def test_failed_page_falls_back_to_feed_content(library: Library, httpserver: HT
     article = library.article(library.page(View())[0].id)
     assert article.content_text == "The feed's own words about the story."
     assert article.extract_error == "HTTP 404 NOT FOUND"
+    assert _related_terms(library, article.id) == _terms_of("Gone", article.content_text)
+
+
+def _related_terms(library: Library, article_id: int) -> list[int]:
+    """The terms the related-stories index holds for an article (each article indexed once)."""
+    rows = library.db.conn.execute(
+        "SELECT terms FROM related_docs WHERE article_id = ?", (article_id,)
+    ).fetchall()
+    assert len(rows) == 1
+    return sorted(array("I", rows[0][0]))
+
+
+def _terms_of(title: str, text: str) -> list[int]:
+    return sorted(article_features(title, text).terms)
 
 
 def test_non_html_page_is_refused_with_reason(library: Library, httpserver: HTTPServer) -> None:
