@@ -16,6 +16,7 @@ import httpx
 
 from tuireader import __version__
 from tuireader.errors import FetchError
+from tuireader.fetch.transport import PoolTransport
 from tuireader.models import Limits
 from tuireader.text import clean_line
 
@@ -57,9 +58,9 @@ def make_client(limits: Limits) -> httpx.AsyncClient:
             connect=limits.connect_timeout, read=limits.read_timeout,
             write=limits.read_timeout, pool=None,
         ),
-        limits=httpx.Limits(
+        transport=PoolTransport(httpx.Limits(
             max_connections=limits.jobs, max_keepalive_connections=limits.jobs
-        ),
+        )),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         trust_env=False,
