@@ -17,7 +17,6 @@ from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
 from tuireader.related.features import ArticleFeatures, article_features
 from tuireader.related.vectors import (
     CHUNK,
-    band_key,
     blob,
     document_frequencies,
     dot,
@@ -83,7 +82,7 @@ class _Group:
             "SELECT docs, last_story FROM related_stats"
         ).fetchone()
         self.stored_holders = _band_holders(
-            conn, {band_key(v) for _, found in items for v in found.sketch[:BANDS]}
+            conn, {band for _, found in items for band in _bands(blob(found.sketch, "q"))}
         )
         self.holders: dict[bytes, list[int]] = {}  # band -> earlier articles of the group
         self.rows: dict[int, list] = {}  # article -> its related_docs row, story at [1]
@@ -100,7 +99,9 @@ class _Group:
             df[term] = df.get(term, 0) + 1
         vector = weigh(counts, df, self.docs + 1)
         hashes = list(found.sketch)
-        stories = self._copied_stories(hashes, found.shingles, vector)
+        sketch = blob(hashes, "q")
+        bands = _bands(sketch)
+        stories = self._copied_stories(hashes, bands, found.shingles, vector)
         # Copies tell nothing new about how rare words are: a group is counted once.
         counted = not stories or not self._counted(stories)
         if counted:
@@ -111,16 +112,18 @@ class _Group:
                 df[term] -= 1
         terms.sort(key=vector.__getitem__, reverse=True)
         posted = terms[:POSTED_TERMS]
-        self.postings += [(key(term), article_id, vector[term]) for term in posted]
-        bands = [band_key(value) for value in hashes[:BANDS]]
+        keys = blob(terms, "I")  # each term's key is its four bytes here
+        self.postings += [
+            (keys[4 * i : 4 * i + 4], article_id, vector[term]) for i, term in enumerate(posted)
+        ]
         for band in bands:
             self.holders.setdefault(band, []).append(article_id)
         self.bands += [(band, article_id) for band in bands]
         self.vectors[article_id] = vector
         self.rows[article_id] = [
-            article_id, self._join(stories), int(counted), blob(terms, "I"),
+            article_id, self._join(stories), int(counted), keys,
             blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-            len(posted), blob(hashes, "q"), len(bands), found.shingles,
+            len(posted), sketch, len(bands), found.shingles,
         ]
 
     def write(self) -> None:
@@ -172,11 +175,12 @@ class _Group:
                     row[1] = story
         return story
 
-    def _copied_stories(self, hashes: list[int], size: int, vector: dict[int, float]) -> set[int]:
+    def _copied_stories(
+        self, hashes: list[int], bands: list[bytes], size: int, vector: dict[int, float]
+    ) -> set[int]:
         """Groups of the indexed near-copies: a shared band, then the sketch, then the vector."""
         candidates: set[int] = set()
-        for value in hashes[:BANDS]:
-            band = band_key(value)
+        for band in bands:
             # A band value many articles hold is stock phrasing, not evidence of a copy.
             found = self.stored_holders.get(band, []) + self.holders.get(band, [])
             if len(found) < COMMON_BAND:
@@ -207,6 +211,11 @@ class _Group:
         }
         found.update(stored_vectors(self.conn, [a for a in close if a not in self.rows]))
         return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}
+
+
+def _bands(sketch: bytes) -> list[bytes]:
+    """The indexed part of a stored sketch: its first BANDS values' eight bytes each."""
+    return [sketch[8 * i : 8 * i + 8] for i in range(min(BANDS, len(sketch) // 8))]
 
 
 def _band_holders(conn: sqlite3.Connection, bands: set[bytes]) -> dict[bytes, list[int]]:

@@ -59,11 +59,6 @@ def key(term: int) -> bytes:
     return term.to_bytes(4, sys.byteorder)
 
 
-def band_key(value: int) -> bytes:
-    """A sketch value's eight bytes as they sit in a stored blob."""
-    return value.to_bytes(8, sys.byteorder, signed=True)
-
-
 def blob(values: Iterable[int] | Iterable[float], typecode: str) -> bytes:
     return array(typecode, values).tobytes()
 
