@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -168,7 +169,7 @@ def run_newsboat(work: Path, urls: list[str], threads: int | None) -> tuple[floa
 def newsboat_count(cache: Path) -> int:
     import sqlite3
 
-    with sqlite3.connect(cache) as conn:
+    with closing(sqlite3.connect(cache)) as conn, conn:
         return conn.execute("SELECT count(*) FROM rss_item").fetchone()[0]
 
 

@@ -28,12 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cache_builder import (
     cached_profile,
+    copy_profile,
     feed_title,
     median,
     proc_hwm_mb,
@@ -108,10 +110,9 @@ def timed_start(
 
 
 def prepare_profile(source: Path, work: Path) -> Path:
-    target = work / "profile"
     print(f"copying {source} ...", file=sys.stderr, flush=True)
-    shutil.copytree(source, target)
-    with sqlite3.connect(target / "tuireader.db") as conn:
+    target = copy_profile(source, work / "profile")
+    with closing(sqlite3.connect(target / "tuireader.db")) as conn, conn:
         conn.execute(
             "UPDATE feeds SET url = 'http://127.0.0.1:9/feed/' || id || '.xml', etag = NULL,"
             " last_modified = NULL"
@@ -121,7 +122,7 @@ def prepare_profile(source: Path, work: Path) -> Path:
 
 
 def expectations(profile: Path) -> tuple[list[str], list[str]]:
-    with sqlite3.connect(profile / "tuireader.db") as conn:
+    with closing(sqlite3.connect(profile / "tuireader.db")) as conn, conn:
         titles = [
             row[0][:PREFIX]
             for row in conn.execute(
@@ -206,6 +207,23 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
           f" {time.strftime('%Y-%m-%d %H:%M %Z')}")
     rows = []
+    # A session kept open for the whole run: otherwise the tmux server exits with each
+    # measured session, and a new-session racing its exit is sometimes refused.
+    tmux("new-session", "-d", "-s", "keeper", "sleep 3600")
+    try:
+        rows = measure(args, source)
+    finally:
+        tmux("kill-server", check=False)
+    print()
+    print("| figure | target | measured | newsboat |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def measure(args: argparse.Namespace, source: Path) -> list[tuple[str, str, str, str]]:
+    """Start-up of the app and of newsboat; the table's rows."""
+    rows = []
     with tempfile.TemporaryDirectory(prefix="tuireader-bench-start-") as tmp:
         work = Path(tmp)
         profile = prepare_profile(source, work)
@@ -255,11 +273,7 @@ def main() -> None:
                  "<= 0.6 s", f"{mine:.3f} s (runs: {', '.join(f'{t:.2f}' for t in times)})",
                  nb_text))
     rows.append(("  peak memory of the app (VmHWM)", "<= 150 MB", f"{median(peaks):.0f} MB", ""))
-    print()
-    print("| figure | target | measured | newsboat |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    return rows
 
 
 if __name__ == "__main__":

@@ -20,17 +20,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cache_builder import cached_profile, import_library, median, percentile
+from cache_builder import cached_profile, copy_profile, import_library, median, percentile
 from feed_farm import FeedFarm
 
 SIZE = (160, 48)
@@ -79,8 +79,7 @@ class Frames:
 
 
 def prepare(source: Path, work: Path) -> Path:
-    target = work / "profile"
-    shutil.copytree(source, target)
+    target = copy_profile(source, work / "profile")
     (target / "state.json").unlink(missing_ok=True)
     return target
 
@@ -195,7 +194,7 @@ def main() -> None:
         try:
             if farm is not None:
                 farm.__enter__()
-                with sqlite3.connect(profile / "tuireader.db") as conn:
+                with closing(sqlite3.connect(profile / "tuireader.db")) as conn, conn:
                     conn.execute(  # the other feeds fail at once: a closed loopback port
                         "UPDATE feeds SET url = 'http://127.0.0.1:9/feed/' || id || '.xml'"
                         " WHERE id > 100")

@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -644,7 +645,7 @@ def _older_build(articles: int, feeds: int, seed: int, related_ready: bool) -> P
             not suffix and folder.name.endswith("-norelated")
         ):
             continue
-        with sqlite3.connect(folder / "tuireader.db") as conn:
+        with closing(sqlite3.connect(folder / "tuireader.db")) as conn, conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version <= len(MIGRATIONS):
             found.append((folder.stat().st_mtime, folder))
@@ -652,9 +653,13 @@ def _older_build(articles: int, feeds: int, seed: int, related_ready: bool) -> P
 
 
 def copy_profile(source: Path, target: Path) -> Path:
-    """A writable copy of a built profile."""
+    """A writable copy of a built profile.
+
+    Without the `-shm` file: SQLite rebuilds it from the WAL, and it comes and
+    goes while another process has the cache open (a copy could miss it mid-walk).
+    """
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-shm"))
     return target
 
 
