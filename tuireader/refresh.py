@@ -107,6 +107,8 @@ class Refresh:
         self._writer = Writer(self.db)
         self._pool_warming: asyncio.Future[None] | None = None
         self._waiting = await self._writer.run(_retry_times)
+        if any(feed.etag is None and feed.last_modified is None for feed in self.feeds):
+            self._pool_ready()  # a feed without validators will be parsed: start it now
         try:
             async with make_client(replace(self.limits, jobs=self.jobs)) as client:
                 self._client = client
@@ -122,7 +124,8 @@ class Refresh:
         return self.report
 
     def _pool_ready(self) -> "asyncio.Future[None]":
-        """The pool, started in a thread on first need (an all-304 refresh never needs it)."""
+        """The pool, started in a thread at first need or when a feed is sure to need it
+        (an all-304 refresh never does; starting takes ~0.5 s of imports)."""
         if self._pool_warming is None:
             self._pool_warming = asyncio.ensure_future(_warm(self.pool))
         return self._pool_warming
@@ -165,7 +168,7 @@ class Refresh:
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(
             self.pool, parse_feed_features_job, response.body, response.url,
-            response.content_type,
+            response.content_type, self._wants_pages(feed),
         )
         if isinstance(outcome, str):
             return await self._fail(feed, outcome)
@@ -222,7 +225,7 @@ class Refresh:
 
     def _store(
         self, conn: sqlite3.Connection, feed: Feed, parsed: ParsedFeed,
-        features: list[ArticleFeatures], etag: str | None, last_modified: str | None,
+        features: list[ArticleFeatures | None], etag: str | None, last_modified: str | None,
         permanent_url: str | None,
     ) -> tuple[list[tuple[int, ArticleFeatures | None]], list[PendingPage]]:
         """(writer thread) New entries, validators, pruning: the new articles with their
@@ -234,11 +237,12 @@ class Refresh:
         source = feed.title or parsed.title
         wants_pages = self._wants_pages(feed)
         stored = article_store.store_entries(conn, feed.id, source, parsed.entries, wants_pages)
-        # An article whose page is on its way is indexed once, from the page (or from
-        # the feed's text if the page fails): not twice.
+        # An article whose page is on its way has no features here (see
+        # parse_feed_features_job): it is indexed once, from the page, or from the
+        # feed's text if the page fails.
         new = [
-            (article_id, None if wants_pages and entry.url else found)
-            for article_id, found, entry in zip(stored, features, parsed.entries, strict=True)
+            (article_id, found)
+            for article_id, found in zip(stored, features, strict=True)
             if article_id is not None
         ]
         feed_store.record_success(

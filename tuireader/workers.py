@@ -160,16 +160,21 @@ def parse_feed_job(data: bytes, url: str, content_type: str) -> ParsedFeed | str
 
 
 def parse_feed_features_job(
-    data: bytes, url: str, content_type: str
-) -> "tuple[ParsedFeed, list[ArticleFeatures]] | str":
-    """`parse_feed_job`, with each entry's related-stories features (as it will be stored)."""
+    data: bytes, url: str, content_type: str, pages_coming: bool = False
+) -> "tuple[ParsedFeed, list[ArticleFeatures | None]] | str":
+    """`parse_feed_job`, with each entry's related-stories features (as it will be stored).
+
+    With `pages_coming`, an entry with a link gets none (None): its article is
+    indexed from its page instead.
+    """
     from tuireader.related.features import article_features
 
     parsed = parse_feed_job(data, url, content_type)
     if isinstance(parsed, str):
         return parsed
     return parsed, [
-        article_features(entry.title, entry.content_text or entry.summary)
+        None if pages_coming and entry.url
+        else article_features(entry.title, entry.content_text or entry.summary)
         for entry in parsed.entries
     ]
 

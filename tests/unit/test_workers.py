@@ -37,6 +37,19 @@ def test_feed_job_gives_each_entry_the_features_of_what_is_stored() -> None:
     ]
 
 
+def test_feed_job_leaves_out_features_of_entries_whose_page_is_coming() -> None:
+    items = [*ITEMS, {"title": "No link", "summary": STORY[3]}]
+    data = rss("Harbour News", items).encode()
+    outcome = parse_feed_features_job(data, "http://example.test/feed", "", pages_coming=True)
+    assert not isinstance(outcome, str)
+    parsed, features = outcome
+    linked = [found for entry, found in zip(parsed.entries, features, strict=True) if entry.url]
+    unlinked = [found for entry, found in zip(parsed.entries, features, strict=True)
+                if not entry.url]
+    assert linked == [None, None]
+    assert unlinked == [article_features("No link", STORY[3])]
+
+
 def test_feed_job_failure_is_a_reason() -> None:
     assert isinstance(parse_feed_features_job(b"not a feed", "http://example.test/", ""), str)
 
