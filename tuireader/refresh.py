@@ -63,6 +63,8 @@ MAX_TRANSACTION_SECONDS = 0.25
 LINGER_SECONDS = 0.02
 # Queued feeds (or pages) stored together by one grouped job at most (see Writer).
 MAX_GROUP = 16
+# Articles left pending that one writer job indexes from their feed text at most.
+LEFT_PENDING_PER_JOB = 100
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json,"
@@ -116,6 +118,10 @@ class Refresh:
                 while self._page_tasks:
                     tasks, self._page_tasks = self._page_tasks, []
                     await asyncio.gather(*tasks)
+            last: int | None = 0
+            with contextlib.suppress(StorageError):  # left for the next run
+                while last is not None:
+                    last = await self._writer.run(_index_left_pending, last)
         finally:
             for task in self._page_tasks:
                 task.cancel()
@@ -276,6 +282,27 @@ class Refresh:
         self._tell()
 
 
+def _index_left_pending(conn: sqlite3.Connection, after: int) -> int | None:
+    """(writer thread) Articles past id `after` still waiting for their page and not in
+    the related index, a few: indexed from the feed's text. The last id, None when done.
+
+    After a run, an article still pending is one whose page this run did not fetch (an
+    interrupted run, then pages turned off or the feed failing): it is indexed from the
+    feed's text meanwhile, and again from its page when that comes. A few at a time, so
+    the write lock is never held long.
+    """
+    left = [
+        article_id for (article_id,) in conn.execute(
+            "SELECT id FROM articles INDEXED BY articles_pending WHERE page_status = 'pending'"
+            " AND id > ? AND id NOT IN (SELECT article_id FROM related_docs) ORDER BY id LIMIT ?",
+            (after, LEFT_PENDING_PER_JOB),
+        )
+    ]
+    for article_id in left:
+        related.index_article(conn, article_id)
+    return left[-1] if left else None
+
+
 def _retry_times(conn: sqlite3.Connection) -> dict[int, str]:
     """Every feed's Retry-After time, read once instead of once per feed."""
     return dict(conn.execute(
@@ -384,6 +411,7 @@ class Writer:
                 outcomes = self._transaction()
             except BaseException as error:  # never leave a caller waiting forever
                 outcomes = [(future, None, error) for future in self._taken]
+                _roll_back(self.db)  # nor the write lock held
             for future, value, error in outcomes:
                 future.get_loop().call_soon_threadsafe(_settle, future, value, error)
 
@@ -446,18 +474,23 @@ class _Queued:
 def _run_job(
     conn: sqlite3.Connection, taken: list[_Queued]
 ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
-    """One job (or one group of like ones) in a savepoint: its exception undoes it alone."""
+    """One job (or one group of like ones) in a savepoint: its exception undoes it alone
+    (a group that fails is run again an item at a time, so only the bad item fails)."""
     first = taken[0]
     conn.execute("SAVEPOINT refresh_job")
     try:
         if first.grouped:
             values = first.job(conn, [queued.args for queued in taken])
+            if len(values) != len(taken):
+                raise RuntimeError(f"{first.job!r} gave {len(values)} results for {len(taken)}")
         else:
             values = [first.job(conn, *first.args)]
     except Exception as error:
         conn.execute("ROLLBACK TO refresh_job")
         conn.execute("RELEASE refresh_job")
-        values = [_storage_error(error)] * len(taken)
+        if len(taken) > 1:  # one bad item must not cost the others: each again, alone
+            return [outcome for queued in taken for outcome in _run_job(conn, [queued])]
+        values = [_storage_error(error)]
     else:
         conn.execute("RELEASE refresh_job")
     return [
@@ -465,6 +498,14 @@ def _run_job(
         else (queued.future, value, None)
         for queued, value in zip(taken, values, strict=True)
     ]
+
+
+def _roll_back(db: Database) -> None:
+    """End a transaction an unexpected error left open on this thread's connection."""
+    with contextlib.suppress(sqlite3.Error, StorageError):
+        conn = db.conn
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _storage_error(error: Exception) -> Exception:

@@ -110,6 +110,34 @@ def test_failed_page_falls_back_to_feed_content(library: Library, httpserver: HT
     assert _related_terms(library, article.id) == _terms_of("Gone", article.content_text)
 
 
+def test_article_left_waiting_for_its_page_is_indexed_from_the_feed(
+    library: Library, httpserver: HTTPServer
+) -> None:
+    """An interrupted run left an article pending, then its feed fails: the article is
+    still found by related stories, from the feed's text, and keeps waiting for its page."""
+    summary = "Ferry stranded off Carrick after the tide turned early."
+    serve_feed(httpserver, "/feed", rss("F", [
+        {"title": "Ferry stranded", "link": httpserver.url_for("/ferry.html"), "guid": "f",
+         "summary": summary},
+    ]))
+    httpserver.expect_request("/ferry.html").respond_with_data("nope", status=404)
+    library.add_feed(httpserver.url_for("/feed"))
+    library.refresh_sync()
+    (row,) = library.page(View())
+    with library.db.transaction() as conn:  # as a run killed before the page was stored
+        conn.execute("UPDATE articles SET page_status = 'pending' WHERE id = ?", (row.id,))
+        conn.execute("DELETE FROM related_docs WHERE article_id = ?", (row.id,))
+    httpserver.clear()
+    httpserver.expect_request("/feed").respond_with_data("down", status=500)
+    report = library.refresh_sync()
+    assert report.failures
+    assert _related_terms(library, row.id) == _terms_of("Ferry stranded", summary)
+    status = library.db.conn.execute(
+        "SELECT page_status FROM articles WHERE id = ?", (row.id,)
+    ).fetchone()[0]
+    assert status == "pending"
+
+
 def _related_terms(library: Library, article_id: int) -> list[int]:
     """The terms the related-stories index holds for an article (each article indexed once)."""
     rows = library.db.conn.execute(

@@ -74,3 +74,55 @@ def test_a_group_that_fails_as_a_whole_fails_each_item_and_writes_nothing(db: Da
     assert plain == "PLAIN"
     assert all(isinstance(result, RuntimeError) for result in grouped)
     assert [text for (text,) in db.conn.execute("SELECT text FROM notes")] == ["plain"]
+
+
+def test_a_group_that_fails_as_a_whole_is_tried_again_an_item_at_a_time(db: Database) -> None:
+    """Work done for the group as a whole (an index over all its items) that one bad item
+    breaks costs that item alone: the others are stored one by one."""
+    def picky(conn: sqlite3.Connection, items: list[tuple[str]]) -> list[object]:
+        results = _each(conn, items, _note)
+        if len(items) > 1 and ("poison",) in items:
+            raise RuntimeError("the group's index refuses it")
+        if items == [("poison",)]:
+            raise RuntimeError("refused alone too")
+        return results
+
+    async def main() -> list[object]:
+        writer = Writer(db)
+        return await asyncio.gather(
+            *(writer.run_grouped(picky, item) for item in ("x", "poison", "y")),
+            return_exceptions=True,
+        )
+
+    x, poison, y = asyncio.run(main())
+    assert (x, y) == ("X", "Y") and isinstance(poison, RuntimeError)
+    assert [text for (text,) in db.conn.execute("SELECT text FROM notes")] == ["x", "y"]
+
+
+def test_an_unexpected_error_leaves_no_transaction_open(db: Database) -> None:
+    """A job breaking the writer's own rules (too few results) or raising past its
+    savepoint fails only its callers and releases the write lock: the next writes go
+    through, the writer's and another connection's."""
+    class Escape(BaseException):
+        pass
+
+    def short(conn: sqlite3.Connection, items: list[tuple[str]]) -> list[object]:
+        conn.execute("INSERT INTO notes (text) VALUES ('half')")
+        return []
+
+    def escaping(conn: sqlite3.Connection, item: str) -> str:
+        conn.execute("INSERT INTO notes (text) VALUES (?)", (item,))
+        raise Escape
+
+    async def main() -> list[object]:
+        writer = Writer(db)
+        (too_few,) = await asyncio.gather(writer.run_grouped(short, "a"), return_exceptions=True)
+        (escaped,) = await asyncio.gather(writer.run(escaping, "b"), return_exceptions=True)
+        return [too_few, escaped, await writer.run(_note, "after")]
+
+    short_result, escaped, after = asyncio.run(main())
+    assert isinstance(short_result, RuntimeError) and isinstance(escaped, Escape)
+    assert after == "AFTER"
+    with db.transaction() as conn:  # another thread's connection can write at once
+        conn.execute("INSERT INTO notes (text) VALUES ('other')")
+    assert [text for (text,) in db.conn.execute("SELECT text FROM notes")] == ["after", "other"]
