@@ -1,5 +1,7 @@
 """Whole flows through the app on a real, refreshed demo profile."""
 
+import sqlite3
+
 import pytest
 from textual.widgets import Input, OptionList
 from uikit import make_app, screen_text, settle
@@ -134,6 +136,38 @@ async def test_mark_read_unread_and_all_read(demo_library: Library) -> None:
         await settle(pilot)
         assert demo_library.count(View(unread=True)) == 0
         assert "read" in screen_text(app)
+
+
+async def test_marking_unread_while_the_cache_is_busy_lands_after_the_open(
+    demo_library: Library,
+) -> None:
+    """Opening marks the article read once the write lock is free (a refresh may hold
+    it); pressing m meanwhile to keep it unread must win, not be overwritten."""
+    busy = sqlite3.connect(demo_library.db.path, isolation_level=None)
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        first = articles.cursor_row
+        assert first is not None and not first.read
+        busy.execute("BEGIN IMMEDIATE")  # another writer holds the cache
+        try:
+            await pilot.press("enter")
+            for _ in range(50):  # shown although its read mark cannot be written yet
+                await pilot.pause(0.02)
+                if app.screen.opened is not None and app.screen.opened.id == first.id:
+                    break
+            assert app.screen.opened is not None and app.screen.opened.id == first.id
+            articles.focus()
+            await pilot.pause(0.5)  # the open's mark is deep in SQLite's busy waits
+            await pilot.press("m")
+            await pilot.pause(0.1)
+        finally:
+            busy.execute("COMMIT")
+            busy.close()
+        await settle(pilot)
+        assert not demo_library.article(first.id).read
+        assert articles.cursor_row is not None and not articles.cursor_row.read
 
 
 async def test_next_and_previous_unread(demo_library: Library) -> None:

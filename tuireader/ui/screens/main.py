@@ -8,6 +8,7 @@ messages too, so no reactive is ever set from a thread.
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
@@ -121,6 +122,10 @@ class MainScreen(Screen[None]):
         self._stale = False
         self._failures: list[str] = []
         self._waiting_for_first_screen = {"feeds", "articles"}
+        # Read marks, one at a time in the order asked: opening an article marks it read
+        # after it is shown, and a toggle pressed meanwhile must land after that mark.
+        self._marks = ThreadPoolExecutor(1, thread_name_prefix="tuireader-marks")
+        self._marked_read: set[int] = set()  # opened unread, mark queued or done
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,6 +137,9 @@ class MainScreen(Screen[None]):
             yield RelatedPanel(id="related")
         yield StatusBar(id="status")
         yield Footer()
+
+    def on_unmount(self) -> None:
+        self._marks.shutdown(wait=True)  # marks asked for are written before the cache closes
 
     def on_mount(self) -> None:
         titles = {"#feeds": "Feeds", "#articles": "Articles", "#reader": "Article",
@@ -232,15 +240,23 @@ class MainScreen(Screen[None]):
     def _load_article(self, article_id: int, renderer: LineRenderer | None) -> None:
         """Read and render the article here, strips too: the event loop only swaps them in."""
         article = self.library.article(article_id)
-        was_unread = not article.read
+        was_unread = not article.read and article_id not in self._marked_read
+        if was_unread:  # queued now, written when the lock is free (a refresh may hold it)
+            self._marked_read.add(article_id)
+            self._marks.submit(self._mark_opened_read, article_id)
         article = replace(article, read=True)
         body = render_article(article)
         lines = renderer.render(body) if renderer is not None else None
         if not get_current_worker().is_cancelled:
             self.post_message(self._ArticleLoaded(article, body, lines, was_unread))
-        # Marked after it is shown: a refresh may hold the write lock for a moment.
-        if was_unread:
+
+    def _mark_opened_read(self, article_id: int) -> None:
+        """(marks thread) An opened article's read mark; a failure is said, not raised."""
+        try:
             self.library.mark_read([article_id])
+        except TuireaderError as error:
+            self._marked_read.discard(article_id)
+            self.post_message(self._Said(f"Could not mark it read: {error}", reload=True))
 
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
@@ -450,7 +466,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="marks", exit_on_error=False)
     def _set_read(self, row: ArticleRow, read: bool) -> None:
-        self.library.mark_read([row.id], read)
+        self._marks.submit(self.library.mark_read, [row.id], read).result()
+        if not read:
+            self._marked_read.discard(row.id)
         self.post_message(self._RowChanged(replace(row, read=read)))
 
     @on(_RowChanged)
@@ -468,7 +486,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="marks", exit_on_error=False)
     def _mark_all_read(self, view: View) -> None:
-        count = self.library.mark_all_read(view)
+        count = self._marks.submit(self.library.mark_all_read, view).result()
         self.post_message(self._Said(f"Marked {count} article{'s' * (count != 1)} read.",
                                      reload=True))
 
