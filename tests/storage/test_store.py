@@ -1,8 +1,12 @@
 """Storage on a real SQLite file: migrations, paging, pruning, nothing lost."""
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import pytest
+
+from tuireader.errors import StorageError
 from tuireader.models import ParsedEntry, View
 from tuireader.storage import Database
 from tuireader.storage import articles as store
@@ -29,6 +33,18 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     db.close()
     again = Database(tmp_path / "c.db")  # opening twice runs nothing twice
     assert again.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_cache_from_a_newer_version_is_refused_not_damaged(tmp_path: Path) -> None:
+    """A newer schema may keep indexes (full-text rows added by hand) this version would
+    let fall out of step: opening it is a clear error, and the file is left as it was."""
+    Database(tmp_path / "c.db").close()
+    with closing(sqlite3.connect(tmp_path / "c.db")) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StorageError, match="newer tuireader"):
+        Database(tmp_path / "c.db")
+    with closing(sqlite3.connect(tmp_path / "c.db")) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
 
 
 def test_keyset_pages_walk_every_row_once(tmp_path: Path) -> None:

@@ -26,7 +26,11 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        migrate(self.conn)
+        try:
+            migrate(self.conn)
+        except sqlite3.Error as error:
+            self.close()
+            raise StorageError(f"cannot open the cache {path}: {error}") from error
 
     @property
     def conn(self) -> sqlite3.Connection:

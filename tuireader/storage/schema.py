@@ -183,6 +183,12 @@ MIGRATIONS: list[str] = [
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema up to date; each step is atomic with its version bump."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        # A newer tuireader keeps indexes this one does not know how to keep in step.
+        raise sqlite3.DatabaseError(
+            f"the cache was written by a newer tuireader (schema {current}, this one"
+            f" knows {len(MIGRATIONS)}); update tuireader to open it"
+        )
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
