@@ -1,6 +1,7 @@
 """Refresh benchmarks against a loopback feed farm, with newsboat beside them.
 
     python tests/benchmarks/bench_refresh.py [--runs 3] [--only feeds|pages] [--no-newsboat]
+        [--pages-from DIR] [--profile DIR]
 
 feeds: 500 feeds x 20 items, 100 ms per request, default settings. Each run
 is a fresh process (pool and forkserver start count) on a fresh profile:
@@ -21,6 +22,7 @@ newsboat, if installed, refreshes the same farm (`newsboat -x reload`) with
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import shutil
@@ -45,6 +47,7 @@ from cache_builder import (
 from feed_farm import FeedFarm
 
 TUIREADER = str(Path(sys.executable).parent / "tuireader")
+PROFILE_ENV = "TUIREADER_BENCH_PROFILE"
 
 
 # The measured side: runs in a fresh child process.
@@ -76,9 +79,11 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
         if getattr(p, "result", None) is None:
             pages_done.append(time.perf_counter())
 
+    profiles = Profiles(os.environ.get(PROFILE_ENV, ""), mode)
     cpu_started = time.process_time()
     started = time.perf_counter()
-    report = library.refresh_sync(fetch_pages=mode.startswith("pages"), progress=progress)
+    with profiles:
+        report = library.refresh_sync(fetch_pages=mode.startswith("pages"), progress=progress)
     wall = time.perf_counter() - started
     cpu_self = time.process_time() - cpu_started
     pool = library._pool
@@ -100,6 +105,48 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
         "first_page": (pages_done[0] - started) if pages_done else None,
         "related": real_related,
     }
+
+
+class Profiles:
+    """cProfile of the refresh's event loop and, apart, of its writer thread, written as
+    DIR/<mode>-<n>-loop.prof and DIR/<mode>-<n>-writer.prof, n counting the runs of
+    that mode (a feeds run is a first then a second refresh); no DIR: no profiling.
+
+    Profiling slows the run: its times are not the benchmark's figures.
+    """
+
+    def __init__(self, folder: str, mode: str) -> None:
+        self.folder = Path(folder) if folder else None
+        self.mode = mode
+        self.loop = cProfile.Profile()
+        self.writer = cProfile.Profile()
+
+    def __enter__(self) -> None:
+        if self.folder is None:
+            return
+        from tuireader import refresh
+
+        transaction = refresh.Writer._transaction
+        writer = self.writer
+
+        def profiled(self_: object) -> object:
+            writer.enable()
+            try:
+                return transaction(self_)
+            finally:
+                writer.disable()
+
+        refresh.Writer._transaction = profiled  # type: ignore[method-assign]
+        self.loop.enable()
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.folder is None:
+            return
+        self.loop.disable()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = len(list(self.folder.glob(f"{self.mode}-*-loop.prof"))) + 1
+        self.loop.dump_stats(self.folder / f"{self.mode}-{number}-loop.prof")
+        self.writer.dump_stats(self.folder / f"{self.mode}-{number}-writer.prof")
 
 
 def run_child(mode: str, data_dir: Path, urls_file: Path) -> dict[str, object]:
@@ -374,8 +421,15 @@ def main() -> None:
         action="store_true",
         help="also time newsboat with its default single reload thread (~1 min)",
     )
+    parser.add_argument(
+        "--profile", metavar="DIR",
+        help="write cProfile files of each run's event loop and writer thread to DIR"
+        " (read them with `python -m pstats`); profiled runs are slower",
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "DIR", "URLS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile:
+        os.environ[PROFILE_ENV] = str(Path(args.profile).resolve())
     if args.child:
         mode, data_dir, urls = args.child
         if mode == "setup":
