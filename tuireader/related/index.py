@@ -29,6 +29,8 @@ from tuireader.related.vectors import (
 POSTED_TERMS = 32
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
+# Parameters in one statement, under SQLite's bound (32,766).
+MAX_PARAMETERS = 30_000
 
 
 def index_article(conn: sqlite3.Connection, article_id: int) -> None:
@@ -128,24 +130,21 @@ class _Group:
 
     def write(self) -> None:
         conn = self.conn
-        conn.executemany(
-            "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights, posted,"
-            " sketch, banded, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self.rows.values(),
+        _insert(
+            conn, "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights,"
+            " posted, sketch, banded, shingles) VALUES", list(self.rows.values()), 10,
         )
         conn.execute("UPDATE related_stats SET last_story = ?", (self.last_story,))
-        conn.executemany(
-            "INSERT INTO related_bands (hash, article_id) VALUES (?, ?)", sorted(self.bands)
-        )
-        conn.executemany(
-            "INSERT INTO related_df (term, df) VALUES (?, ?)"
+        _insert(conn, "INSERT INTO related_bands (hash, article_id) VALUES", sorted(self.bands), 2)
+        _insert(
+            conn, "INSERT INTO related_df (term, df) VALUES",
+            sorted((key(term), count) for term, count in self.added.items()), 2,
             " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-            sorted((key(term), count) for term, count in self.added.items()),
         )
         self.postings.sort()
-        conn.executemany(
-            "INSERT INTO related_postings (term, article_id, weight) VALUES (?, ?, ?)",
-            self.postings,
+        _insert(
+            conn, "INSERT INTO related_postings (term, article_id, weight) VALUES",
+            self.postings, 3,
         )
 
     def _counted(self, stories: set[int]) -> bool:
@@ -211,6 +210,23 @@ class _Group:
         }
         found.update(stored_vectors(self.conn, [a for a in close if a not in self.rows]))
         return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}
+
+
+def _insert(
+    conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], width: int,
+    tail: str = "",
+) -> None:
+    """Rows in statements of many VALUES each, not one statement per row.
+
+    Each statement step lets go of the GIL and must take it back; a row at a
+    time, while the refresh's event loop also wants it, that round trip cost
+    more than the insert itself.
+    """
+    per_statement = MAX_PARAMETERS // width
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = ",".join(["(" + ",".join("?" * width) + ")"] * len(chunk))
+        conn.execute(f"{head} {values}{tail}", [value for row in chunk for value in row])
 
 
 def _bands(sketch: bytes) -> list[bytes]:
