@@ -285,13 +285,6 @@ def _fast_entry(entry: Any, feed_url: str, not_permalink: set[str]) -> ParsedEnt
     )
 
 
-def _unwrap(markup: str) -> str:
-    """clean_fragment's HTML without the <div> it wraps everything in."""
-    if markup.startswith("<div>") and markup.endswith("</div>"):
-        return markup[5:-6]
-    return markup
-
-
 def _plain(value: str, base: str, limit: int) -> str:
     """A title as text: one with real markup (a closing tag) is reduced to its text.
 
