@@ -7,8 +7,9 @@ cleaning code: the app's start has no need of them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tuireader.lazy import lazy_names
 
 if TYPE_CHECKING:
     from tuireader.extract.clean import clean_fragment, clean_page
@@ -16,21 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["clean_fragment", "clean_page", "html_to_text"]
 
-_HOMES = {
-    "clean_fragment": "tuireader.extract.clean",
-    "clean_page": "tuireader.extract.clean",
-    "html_to_text": "tuireader.extract.plain",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = lazy_names(
+    __name__, {"clean_fragment": ".clean", "clean_page": ".clean", "html_to_text": ".plain"}
+)

@@ -6,8 +6,9 @@ Each loads on first use (module `__getattr__`): the first screen needs only
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tuireader.lazy import lazy_names
 
 if TYPE_CHECKING:
     from tuireader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
@@ -17,23 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["AddFeedDialog", "ConfirmDialog", "HelpScreen", "MainScreen", "SearchScreen"]
 
-_HOMES = {
-    "AddFeedDialog": "dialogs",
-    "ConfirmDialog": "dialogs",
-    "HelpScreen": "help",
-    "MainScreen": "main",
-    "SearchScreen": "search",
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = lazy_names(__name__, {
+    "AddFeedDialog": ".dialogs",
+    "ConfirmDialog": ".dialogs",
+    "HelpScreen": ".help",
+    "MainScreen": ".main",
+    "SearchScreen": ".search",
+})
