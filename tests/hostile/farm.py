@@ -175,32 +175,29 @@ class Farm:
         kind, _, rest = path.lstrip("/").partition("/")
         name = rest.partition("?")[0]
         if kind == "feed":
-            raw = RAW_FEEDS.get(name)
-            if raw is not None:
-                raw(self, sock)
-                return
-            if name not in FEEDS:
-                self._send(sock, "no such case", "text/plain", "404 Not Found")
-                return
-            made = FEEDS[name](self)
-            body, ctype = made if isinstance(made, tuple) else (made, "application/rss+xml")
-            self._send(sock, body, ctype)
+            self._case(sock, name, RAW_FEEDS, FEEDS, "application/rss+xml")
         elif kind == "page":
-            raw = RAW_PAGES.get(name)
-            if raw is not None:
-                raw(self, sock)
-                return
-            if name not in PAGES:
-                self._send(sock, "no such case", "text/plain", "404 Not Found")
-                return
-            made = PAGES[name](self)
-            body, ctype = made if isinstance(made, tuple) else (made, "text/html; charset=utf-8")
-            self._send(sock, body, ctype)
+            self._case(sock, name, RAW_PAGES, PAGES, "text/html; charset=utf-8")
         elif kind == "slow":
             self._slow(sock, name)
         else:  # /trap/... and anything unknown
             self._send(sock, f'<!ENTITY leaked "{SECRET}">', "application/xml-dtd",
                        status="404 Not Found")
+
+    def _case(
+        self, sock: socket.socket, name: str,
+        raw: dict[str, Callable[[Farm, socket.socket], None]],
+        made: dict[str, Callable[[Farm], str | tuple[str | bytes, str]]], ctype: str,
+    ) -> None:
+        """A named case: one that writes its own bytes, or a body (and type) to send."""
+        if name in raw:
+            raw[name](self, sock)
+        elif name in made:
+            answer = made[name](self)
+            body, kind = answer if isinstance(answer, tuple) else (answer, ctype)
+            self._send(sock, body, kind)
+        else:
+            self._send(sock, "no such case", "text/plain", "404 Not Found")
 
     def _slow(self, sock: socket.socket, name: str) -> None:
         """The slow farm: feeds of 8 items, each page 0.3 s away (for kill tests)."""

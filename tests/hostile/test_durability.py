@@ -204,12 +204,18 @@ def test_data_dir_under_a_regular_file_is_a_clear_error(tmp_path: Path) -> None:
         assert "profile" in message or "file" in message
 
 
-def _mount_tmpfs(where: Path, size: str) -> None:
+def _profile_on_tmpfs(where: Path, size: str, farm: Farm) -> Path:
+    """A profile subscribed to the farm's plain feed, on a tmpfs of `size` mounted at `where`."""
     where.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
                           capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    profile = where / "profile"
+    profile.mkdir()
+    (profile / "config.toml").write_text(CONFIG_TOML)
+    cli(profile, "add", farm.url("/feed/ok"))
+    return profile
 
 
 @pytest.fixture
@@ -222,11 +228,7 @@ def mounted(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_read_only_data_dir_is_a_clear_error(farm: Farm, mounted: Path) -> None:
-    _mount_tmpfs(mounted, "16m")
-    profile = mounted / "profile"
-    profile.mkdir()
-    (profile / "config.toml").write_text(CONFIG_TOML)
-    cli(profile, "add", farm.url("/feed/ok"))
+    profile = _profile_on_tmpfs(mounted, "16m", farm)
     cli(profile, "refresh", "--no-articles")
     done = subprocess.run(["mount", "-o", "remount,ro", str(mounted)], capture_output=True)
     if done.returncode != 0:
@@ -242,11 +244,7 @@ def test_read_only_data_dir_is_a_clear_error(farm: Farm, mounted: Path) -> None:
 
 
 def test_full_disk_is_a_clear_error(farm: Farm, mounted: Path) -> None:
-    _mount_tmpfs(mounted, "4m")
-    profile = mounted / "profile"
-    profile.mkdir()
-    (profile / "config.toml").write_text(CONFIG_TOML)
-    cli(profile, "add", farm.url("/feed/ok"))
+    profile = _profile_on_tmpfs(mounted, "4m", farm)
     filler = mounted / "filler"
     with filler.open("wb", buffering=0) as out:  # leave ~300 KB: the refresh fills it
         while True:
