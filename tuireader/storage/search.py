@@ -15,6 +15,7 @@ each) by `_snippet` here.
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 
 from tuireader.errors import UserError
 from tuireader.models import SearchHit
@@ -109,6 +110,24 @@ def _terms(text: str) -> list[tuple[str, bool]]:
     return [(_fold(word), bool(star)) for word, star in _TERM.findall(text)]
 
 
+def _best_window(hits: list[tuple[int, int]]) -> int:
+    """Where the snippet starts: two words before the SNIPPET_TOKENS-word window, opening
+    on a hit, that holds the most distinct terms (the first such). One pass over the hits
+    (in text order): a prefix search on a long article has thousands of them."""
+    best, start, end = 0, 0, 0
+    held: Counter[int] = Counter()
+    for index, number in hits:
+        while end < len(hits) and hits[end][0] < index + SNIPPET_TOKENS:
+            held[hits[end][1]] += 1
+            end += 1
+        if len(held) > best:
+            best, start = len(held), max(0, index - 2)
+        held[number] -= 1
+        if not held[number]:
+            del held[number]
+    return start
+
+
 def _snippet(body: str, terms: list[tuple[str, bool]]) -> str:
     """FTS5-like snippet: the SNIPPET_TOKENS-word window with the most distinct hits."""
     tokens = list(_WORD.finditer(body))
@@ -121,13 +140,7 @@ def _snippet(body: str, terms: list[tuple[str, bool]]) -> str:
             if word == term or (prefix and word.startswith(term)):
                 hits.append((index, number))
                 break
-    start = 0
-    if hits:
-        best = -1
-        for first, _number in hits:
-            window = {n for i, n in hits if first <= i < first + SNIPPET_TOKENS}
-            if len(window) > best:
-                best, start = len(window), max(0, first - 2)
+    start = _best_window(hits)
     end = min(len(tokens), start + SNIPPET_TOKENS)
     marked = {index for index, _number in hits if start <= index < end}
     parts = [_ELLIPSIS] if start > 0 else []
