@@ -125,7 +125,7 @@ class MainScreen(Screen[None]):
         # Read marks, one at a time in the order asked: opening an article marks it read
         # after it is shown, and a toggle pressed meanwhile must land after that mark.
         self._marks = ThreadPoolExecutor(1, thread_name_prefix="tuireader-marks")
-        self._marked_read: set[int] = set()  # opened unread, mark queued or done
+        self._marked_read: set[int] = set()  # opened unread, mark queued or done (loop only)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -240,23 +240,20 @@ class MainScreen(Screen[None]):
     def _load_article(self, article_id: int, renderer: LineRenderer | None) -> None:
         """Read and render the article here, strips too: the event loop only swaps them in."""
         article = self.library.article(article_id)
-        was_unread = not article.read and article_id not in self._marked_read
-        if was_unread:  # queued now, written when the lock is free (a refresh may hold it)
-            self._marked_read.add(article_id)
-            self._marks.submit(self._mark_opened_read, article_id)
+        was_unread = not article.read
         article = replace(article, read=True)
         body = render_article(article)
         lines = renderer.render(body) if renderer is not None else None
         if not get_current_worker().is_cancelled:
             self.post_message(self._ArticleLoaded(article, body, lines, was_unread))
 
-    def _mark_opened_read(self, article_id: int) -> None:
+    def _mark_opened_read(self, row: ArticleRow) -> None:
         """(marks thread) An opened article's read mark; a failure is said, not raised."""
         try:
-            self.library.mark_read([article_id])
-        except TuireaderError as error:
-            self._marked_read.discard(article_id)
-            self.post_message(self._Said(f"Could not mark it read: {error}", reload=True))
+            self.library.mark_read([row.id])
+        except Exception as error:  # nobody reads this future: say it, show it unread
+            self.post_message(self._RowChanged(
+                replace(row, read=False), f"Could not mark it read: {error}"))
 
     @on(_ArticleLoaded)
     def _article_loaded(self, message: _ArticleLoaded) -> None:
@@ -264,9 +261,15 @@ class MainScreen(Screen[None]):
         reader.show(message.body, message.lines)
         self.opened = _row_of(message.article)
         self.articles.update_row(self.opened)
+        # Decided here, on the event loop: an open whose worker was cancelled never got
+        # this far, and opening it again quickly must not count it twice.
+        was_unread = message.was_unread and self.opened.id not in self._marked_read
+        if was_unread:  # queued now, written when the lock is free (a refresh may hold it)
+            self._marked_read.add(self.opened.id)
+            self._marks.submit(self._mark_opened_read, self.opened)
         # Asked of the pane, whose repaint is on its way: the screen knows of no repaint
         # yet, so its own call_after_refresh would run before the frame.
-        reader.call_after_refresh(self._after_article_drawn, message.article, message.was_unread)
+        reader.call_after_refresh(self._after_article_drawn, message.article, was_unread)
 
     def _after_article_drawn(self, article: Article, was_unread: bool) -> None:
         """What waits for the article's frame, not to delay it.
@@ -337,18 +340,19 @@ class MainScreen(Screen[None]):
                 if time.monotonic() - last_sent >= PROGRESS_EVERY_SECONDS:
                     send(step)
 
+        report: RefreshReport | None = None
+        failed = ""
         try:
             report = self.library.refresh_sync(feed_ids=feed_ids, progress=progress)
         except RefreshCancelled:
             return
         except TuireaderError as error:
-            self.post_message(RefreshFinished(None, str(error)))
-            return
+            failed = str(error)
         finally:
-            with lock:
+            with lock:  # the last held-back step goes before the end, never after it
                 if last_step is not None and (failures or changed):
                     send(last_step)
-        self.post_message(RefreshFinished(report))
+        self.post_message(RefreshFinished(report, failed))
 
     @on(RefreshProgressed)
     def _progressed(self, message: RefreshProgressed) -> None:
@@ -361,7 +365,7 @@ class MainScreen(Screen[None]):
         self._failures.extend(message.failures)
         if self._failures:
             line += f" · {len(self._failures)} failed (last: {self._failures[-1]})"
-        self.say(clean_line(line, 400))
+        self.say(line)
 
     @on(RefreshFinished)
     def _finished(self, message: RefreshFinished) -> None:
@@ -370,7 +374,7 @@ class MainScreen(Screen[None]):
         if message.report is None:
             self.say(f"Refresh failed: {message.error}")
             return
-        self.say(clean_line(summary(message.report), 400))
+        self.say(summary(message.report))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's unexpected failure lands: a status line, never a crash."""
@@ -379,7 +383,7 @@ class MainScreen(Screen[None]):
         if event.worker.group == "refresh":
             self._refreshing = False
         error = event.worker.error
-        self.say(clean_line(f"Something went wrong: {error}", 400))
+        self.say(f"Something went wrong: {error}")
 
     # Actions (ids and keys in tuireader.ui.keys)
 
@@ -467,12 +471,12 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="marks", exit_on_error=False)
     def _set_read(self, row: ArticleRow, read: bool) -> None:
         self._marks.submit(self.library.mark_read, [row.id], read).result()
-        if not read:
-            self._marked_read.discard(row.id)
         self.post_message(self._RowChanged(replace(row, read=read)))
 
     @on(_RowChanged)
     def _row_changed(self, message: _RowChanged) -> None:
+        if not message.row.read:  # opening it again counts it again
+            self._marked_read.discard(message.row.id)
         self.articles.update_row(message.row)
         if self.opened is not None and self.opened.id == message.row.id:
             self.opened = message.row
@@ -527,7 +531,7 @@ class MainScreen(Screen[None]):
         def added(feed: Feed | None) -> None:
             if feed is None:
                 return
-            self.say(clean_line(f"Added {feed.title or feed.url}; fetching it…", 400))
+            self.say(f"Added {feed.title or feed.url}; fetching it…")
             self._place_wanted = place_of_feed(feed.id)
             self.start_refresh([feed.id])
             self._load_feeds()
@@ -554,7 +558,7 @@ class MainScreen(Screen[None]):
     def _remove_feed(self, feed: Feed) -> None:
         self.library.remove_feed(feed.url)
         self.post_message(self._Said(
-            clean_line(f"Removed {feed.title or feed.url}.", 400), reload=True))
+            f"Removed {feed.title or feed.url}.", reload=True))
 
     def action_toggle_related(self) -> None:
         self.toggle_class("-related-flipped")
