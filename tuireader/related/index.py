@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
 from tuireader.related.features import ArticleFeatures, article_features
 from tuireader.related.vectors import (
-    CHUNK,
     blob,
     document_frequencies,
     dot,
@@ -24,6 +23,7 @@ from tuireader.related.vectors import (
     stored_vectors,
     weigh,
 )
+from tuireader.storage.db import chunks
 
 # Terms per article in the inverted index: its most distinctive ones.
 POSTED_TERMS = 32
@@ -234,13 +234,11 @@ def _bands(sketch: bytes) -> list[bytes]:
 def _band_holders(conn: sqlite3.Connection, bands: set[bytes]) -> dict[bytes, list[int]]:
     """Stored holders of each band, COMMON_BAND at most (more mean the band is ignored)."""
     holders: dict[bytes, list[int]] = {}
-    keys = list(bands)
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    for chunk, marks in chunks(list(bands)):
         for band, article_id in conn.execute(
             "SELECT hash, article_id FROM (SELECT hash, article_id,"
             " row_number() OVER (PARTITION BY hash) AS n FROM related_bands"
-            f" WHERE hash IN ({','.join('?' * len(chunk))})) WHERE n <= ?",
+            f" WHERE hash IN ({marks})) WHERE n <= ?",
             [*chunk, COMMON_BAND],
         ):
             holders.setdefault(band, []).append(article_id)

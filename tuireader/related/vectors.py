@@ -13,19 +13,18 @@ from array import array
 from collections.abc import Iterable, Mapping
 from operator import mul
 
+from tuireader.storage.db import chunks
+
 Vector = dict[int, float]
-# Parameters per statement, well under SQLite's bound.
-CHUNK = 900
 
 
 def stored_vectors(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[Vector, int]]:
     """Weights as of indexing and same-story group of each given article that is indexed."""
     found: dict[int, tuple[Vector, int]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk, marks in chunks(ids):
         for article_id, story, terms, weights in conn.execute(
-            "SELECT article_id, story, terms, weights FROM related_docs"
-            f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+            f"SELECT article_id, story, terms, weights FROM related_docs WHERE article_id IN"
+            f" ({marks})",
             chunk,
         ):
             vector = dict(zip(array("I", terms), array("f", weights), strict=True))
@@ -71,9 +70,7 @@ def document_frequencies(conn: sqlite3.Connection, terms: Iterable[int]) -> dict
     """Current df of the given terms; absent terms are left out."""
     keys = [key(term) for term in terms]
     found: dict[int, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunks(keys):
         for term, df in conn.execute(
             f"SELECT term, df FROM related_df WHERE term IN ({marks})", chunk
         ):

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from tuireader.models import Article, ArticleRow, CleanedPage, ParsedEntry, View
+from tuireader.storage.db import chunks
 from tuireader.timeutil import now_iso
 
 ROW_COLUMNS = (
@@ -16,8 +17,6 @@ ROW_COLUMNS = (
 )
 _FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
 Cursor = tuple[str, int]
-# Parameters per statement, well under SQLite's bound.
-CHUNK = 900
 
 
 def row_to_article_row(row: sqlite3.Row) -> ArticleRow:
@@ -161,12 +160,10 @@ def add_to_search(conn: sqlite3.Connection, article_ids: list[int]) -> None:
     statement, so a row at a time made a tiny index segment per article (and
     merges of them): four times the cost of the rest of the insert.
     """
-    for start in range(0, len(article_ids), CHUNK):
-        chunk = article_ids[start : start + CHUNK]
+    for chunk, marks in chunks(article_ids):
         conn.execute(
             "INSERT INTO articles_fts (rowid, title, content_text)"
-            " SELECT id, title, content_text FROM articles"
-            f" WHERE id IN ({','.join('?' * len(chunk))})",
+            f" SELECT id, title, content_text FROM articles WHERE id IN ({marks})",
             chunk,
         )
 
@@ -268,12 +265,13 @@ def prune(
     return removed
 
 
-def pending_for_feed(conn: sqlite3.Connection, feed_id: int) -> list[tuple[int, str]]:
-    """Articles of a feed whose page is still to be fetched (new, or interrupted)."""
+def pending_for_feed(conn: sqlite3.Connection, feed_id: int) -> list[tuple[int, str, str]]:
+    """Articles of a feed whose page is still to be fetched (new, or interrupted):
+    id, URL and title."""
     return [
-        (row[0], row[1])
+        (row[0], row[1], row[2])
         for row in conn.execute(
-            "SELECT id, url FROM articles INDEXED BY articles_pending"
+            "SELECT id, url, title FROM articles INDEXED BY articles_pending"
             " WHERE page_status = 'pending' AND feed_id = ?",
             (feed_id,),
         )

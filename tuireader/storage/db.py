@@ -8,14 +8,19 @@ file. Writes are short transactions; `busy_timeout` lets a second process
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 from tuireader.errors import StorageError
 from tuireader.storage.schema import migrate
 
 BUSY_TIMEOUT_MS = 15_000
+# Values in one `IN (...)` list, well under SQLite's bound on parameters.
+CHUNK = 900
+
+T = TypeVar("T")
 
 
 class Database:
@@ -102,3 +107,10 @@ def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
+
+
+def chunks(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """`values` CHUNK at a time, each with its `?,?,...` placeholders for an IN list."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
