@@ -205,14 +205,7 @@ class Refresh:
         """(writer thread) The feed's pages still to fetch, with their articles' titles."""
         if not self._wants_pages(feed):
             return []
-        pending = article_store.pending_for_feed(conn, feed.id)
-        titles: dict[int, str] = {}
-        for start in range(0, len(pending), 500):
-            ids = [article_id for article_id, _ in pending[start : start + 500]]
-            titles.update(conn.execute(
-                f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
-            ).fetchall())
-        return [(article_id, url, titles.get(article_id, "")) for article_id, url in pending]
+        return article_store.pending_for_feed(conn, feed.id)
 
     def _store_feeds(
         self, conn: sqlite3.Connection, parsed_feeds: list[tuple[Any, ...]]
@@ -441,8 +434,13 @@ class Writer:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
         except (sqlite3.Error, StorageError) as error:
+            # Everything queued fails now: each job trying again would wait the whole
+            # busy timeout in turn.
             failure = StorageError(f"the cache is busy or not writable: {error}")
-            return [(queued.future, None, failure) for queued in self._next() or []]
+            with self._lock:
+                taken, self._queue = self._queue, []
+            self._taken += [queued.future for queued in taken]
+            return [(queued.future, None, failure) for queued in taken]
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
         deadline = time.monotonic() + MAX_TRANSACTION_SECONDS
         try:
