@@ -75,7 +75,8 @@ class FeedList(OptionList):
         super().__init__(**kwargs)
         self.feeds: dict[str, Feed] = {}
         self.place = "all"
-        self._layout: list[str | None] = []  # each option's id (None: a folder heading)
+        self._layout: list[str | None] = []  # each option's id, folder headings too
+        self._saved = 0
 
     def set_feeds(self, feeds: list[Feed], saved: int) -> bool:
         """Show the feeds, keeping the highlight; True when its feed is gone (then All).
@@ -84,6 +85,7 @@ class FeedList(OptionList):
         mark), only entries that changed are redrawn.
         """
         self.feeds = {place_of_feed(feed.id): feed for feed in feeds}
+        self._saved = saved
         unread = sum(feed.unread for feed in feeds)
         options: list[Option] = [
             Option(FeedEntry(Content(label), count), id=key)
@@ -94,7 +96,9 @@ class FeedList(OptionList):
         for feed in feeds:
             if feed.folder and feed.folder != folder:
                 folder = feed.folder
-                options.append(Option(Content.styled(folder, "bold italic"), disabled=True))
+                options.append(Option(
+                    Content.styled(folder, "bold italic"), id=f"folder:{folder}", disabled=True
+                ))
             options.append(Option(FeedEntry(_feed_title(feed), feed.unread),
                                   id=place_of_feed(feed.id)))
         layout = [option.id for option in options]
@@ -121,13 +125,10 @@ class FeedList(OptionList):
         feed = self.feeds.get(place_of_feed(feed_id))
         if feed is None or feed.unread <= 0:
             return
-        self.feeds[place_of_feed(feed_id)] = feed = replace(feed, unread=feed.unread - 1)
-        unread = sum(f.unread for f in self.feeds.values())
-        for key in ("all", "unread"):
-            self._set_entry(key, FeedEntry(Content(self.view_of(key)[1]), unread))
-        self._set_entry(place_of_feed(feed_id), FeedEntry(_feed_title(feed), feed.unread))
+        self.feeds[place_of_feed(feed_id)] = replace(feed, unread=feed.unread - 1)
+        self.set_feeds(list(self.feeds.values()), self._saved)  # same places: 3 entries redrawn
 
-    def _set_entry(self, place: str, entry: FeedEntry) -> None:
+    def _set_entry(self, place: str, entry: FeedEntry | Content) -> None:
         try:
             index = self.get_option_index(place)
         except OptionDoesNotExist:
