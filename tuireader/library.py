@@ -165,7 +165,7 @@ class Library:
     def article(self, article_id: int) -> Article:
         found = article_store.get(self.db.conn, article_id)
         if found is None:
-            raise UserError(f"no article with id {article_id}")
+            raise _no_article(article_id)
         return found
 
     def mark_read(self, article_ids: list[int], read: bool = True) -> None:
@@ -179,7 +179,7 @@ class Library:
     def set_saved(self, article_id: int, saved: bool) -> Article:
         with self.db.transaction() as conn:
             if not article_store.set_saved(conn, article_id, saved):
-                raise UserError(f"no article with id {article_id}")
+                raise _no_article(article_id)
         return self.article(article_id)
 
     async def save_url(self, url: str) -> Article:
@@ -202,8 +202,10 @@ class Library:
         return search_store.search(self.db.conn, text, limit)
 
     def related(self, article_id: int, limit: int = 10) -> list[RelatedHit]:
-        self.article(article_id)
-        return related.find_related(self.db.conn, article_id, limit)
+        hits = related.find_related(self.db.conn, article_id, limit)
+        if not hits and not article_store.rows_by_ids(self.db.conn, [article_id]):
+            raise _no_article(article_id)  # checked only then: the row, not the whole article
+        return hits
 
     def story_outlets(self, article_id: int) -> list[str]:
         return related.story_outlets(self.db.conn, article_id)
@@ -244,3 +246,7 @@ def validate_feed_url(url: str) -> str:
     if not is_web_url(url) or any(ch.isspace() for ch in url):
         raise UserError(f"not a valid address: {clean_line(url, 200)!r}")
     return url
+
+
+def _no_article(article_id: int) -> UserError:
+    return UserError(f"no article with id {article_id}")
