@@ -12,6 +12,7 @@ import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tuireader.related.copies import BANDS, MIN_COSINE, shares_text
 from tuireader.related.features import ArticleFeatures, article_features
@@ -20,7 +21,7 @@ from tuireader.related.vectors import (
     document_frequencies,
     dot,
     key,
-    stored_vectors,
+    unpacked,
     weigh,
 )
 from tuireader.storage.db import chunks
@@ -74,6 +75,30 @@ def store_many_features(
     group.write()
 
 
+@dataclass
+class _Doc:
+    """An article's related_docs row as the group builds it (story changes on a merge)."""
+
+    article_id: int
+    story: int
+    counted: bool
+    terms: bytes
+    tfs: bytes
+    weights: bytes
+    posted: int
+    sketch: bytes
+    banded: int
+    shingles: int
+    hashes: list[int]  # the sketch, unpacked
+    vector: dict[int, float]
+
+    def row(self) -> tuple[object, ...]:
+        return (
+            self.article_id, self.story, int(self.counted), self.terms, self.tfs,
+            self.weights, self.posted, self.sketch, self.banded, self.shingles,
+        )
+
+
 class _Group:
     """Index rows of a group of articles, built in memory on what is stored."""
 
@@ -87,8 +112,7 @@ class _Group:
             conn, {band for _, found in items for band in _bands(blob(found.sketch, "q"))}
         )
         self.holders: dict[bytes, list[int]] = {}  # band -> earlier articles of the group
-        self.rows: dict[int, list] = {}  # article -> its related_docs row, story at [1]
-        self.vectors: dict[int, dict[int, float]] = {}
+        self.built: dict[int, _Doc] = {}
         self.added: Counter[int] = Counter()
         self.postings: list[tuple[bytes, int, float]] = []
         self.bands: list[tuple[bytes, int]] = []
@@ -121,18 +145,18 @@ class _Group:
         for band in bands:
             self.holders.setdefault(band, []).append(article_id)
         self.bands += [(band, article_id) for band in bands]
-        self.vectors[article_id] = vector
-        self.rows[article_id] = [
-            article_id, self._join(stories), int(counted), keys,
+        self.built[article_id] = _Doc(
+            article_id, self._join(stories), counted, keys,
             blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-            len(posted), sketch, len(bands), found.shingles,
-        ]
+            len(posted), sketch, len(bands), found.shingles, hashes, vector,
+        )
 
     def write(self) -> None:
         conn = self.conn
         _insert(
             conn, "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights,"
-            " posted, sketch, banded, shingles) VALUES", list(self.rows.values()), 10,
+            " posted, sketch, banded, shingles) VALUES",
+            [doc.row() for doc in self.built.values()], 10,
         )
         conn.execute("UPDATE related_stats SET last_story = ?", (self.last_story,))
         _insert(conn, "INSERT INTO related_bands (hash, article_id) VALUES", sorted(self.bands), 2)
@@ -149,7 +173,7 @@ class _Group:
 
     def _counted(self, stories: set[int]) -> bool:
         """Whether an article of these groups already counts in the frequencies."""
-        if any(row[2] and row[1] in stories for row in self.rows.values()):
+        if any(doc.counted and doc.story in stories for doc in self.built.values()):
             return True
         return bool(self.conn.execute(
             "SELECT 1 FROM related_docs WHERE counted AND story IN"
@@ -169,9 +193,9 @@ class _Group:
                 f"UPDATE related_docs SET story = ? WHERE story IN ({','.join('?' * len(merged))})",
                 [story, *merged],
             )
-            for row in self.rows.values():
-                if row[1] in merged:
-                    row[1] = story
+            for doc in self.built.values():
+                if doc.story in merged:
+                    doc.story = story
         return story
 
     def _copied_stories(
@@ -184,32 +208,21 @@ class _Group:
             found = self.stored_holders.get(band, []) + self.holders.get(band, [])
             if len(found) < COMMON_BAND:
                 candidates.update(found)
-        if not candidates:
-            return set()
-        sketches = {
-            article_id: (list(array("q", row[7])), row[9])
-            for article_id, row in self.rows.items() if article_id in candidates
-        }
-        stored = candidates - sketches.keys()
-        if stored:
-            sketches.update(
-                (article_id, (list(array("q", sketch)), shingles))
-                for article_id, sketch, shingles in self.conn.execute(
-                    "SELECT article_id, sketch, shingles FROM related_docs"
-                    f" WHERE article_id IN ({','.join('?' * len(stored))})",
-                    list(stored),
-                )
-            )
+        # (story, vector) of each candidate that shares most of its text.
         close = [
-            article_id for article_id, (other, other_size) in sketches.items()
-            if shares_text(hashes, size, other, other_size)
+            (doc.story, doc.vector) for article_id in candidates
+            if (doc := self.built.get(article_id)) is not None
+            and shares_text(hashes, size, doc.hashes, doc.shingles)
         ]
-        found = {
-            article_id: (self.vectors[article_id], self.rows[article_id][1])
-            for article_id in close if article_id in self.rows
-        }
-        found.update(stored_vectors(self.conn, [a for a in close if a not in self.rows]))
-        return {story for other, story in found.values() if dot(vector, other) >= MIN_COSINE}
+        for chunk, marks in chunks(sorted(candidates - self.built.keys())):
+            for story, sketch, shingles, terms, weights in self.conn.execute(
+                "SELECT story, sketch, shingles, terms, weights FROM related_docs"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                if shares_text(hashes, size, list(array("q", sketch)), shingles):
+                    close.append((story, unpacked(terms, weights)))
+        return {story for story, other in close if dot(vector, other) >= MIN_COSINE}
 
 
 def _insert(

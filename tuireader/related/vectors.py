@@ -27,9 +27,13 @@ def stored_vectors(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[
             f" ({marks})",
             chunk,
         ):
-            vector = dict(zip(array("I", terms), array("f", weights), strict=True))
-            found[article_id] = (vector, story)
+            found[article_id] = (unpacked(terms, weights), story)
     return found
+
+
+def unpacked(terms: bytes, weights: bytes) -> Vector:
+    """A stored vector from its terms and weights blobs."""
+    return dict(zip(array("I", terms), array("f", weights), strict=True))
 
 
 def weigh(counts: Mapping[int, int], df: Mapping[int, int], docs: int) -> Vector:
