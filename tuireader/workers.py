@@ -247,14 +247,8 @@ def parse_feed_fast(data: bytes, url: str, content_type: str = "") -> ParsedFeed
 
 
 def _fast_entry(entry: Any, feed_url: str, not_permalink: set[str]) -> ParsedEntry:
-    """feeds._entry's rules with one HTML parse per entry instead of three.
-
-    The summary is sanitised by the same `clean_fragment` that cleans the
-    body; when the entry has no separate body (most news feeds), that one
-    cleaning gives the stored HTML, the text and the summary.
-    """
-    from tuireader.extract import clean_fragment
-    from tuireader.fetch.feeds import SUMMARY_CHARS, _hash, _web
+    """fastfeedparser's fields, then the rules every parser shares (`feeds.make_entry`)."""
+    from tuireader.fetch.feeds import _web, make_entry
 
     link = _web(_str(entry.get("link")), feed_url)
     summary_html = _str(entry.get("description")) or _str(entry.get("summary"))
@@ -264,24 +258,14 @@ def _fast_entry(entry: Any, feed_url: str, not_permalink: set[str]) -> ParsedEnt
     body_html = max(bodies, key=len) if bodies else ""
     if body_html == summary_html:  # fastfeedparser repeats the description as content
         body_html = ""
-    content = clean_fragment(body_html or summary_html, link or feed_url)
-    if body_html and summary_html:
-        summary_text = clean_fragment(summary_html, link or feed_url).text
-    else:
-        summary_text = content.text
-    summary = clean_line(summary_text, SUMMARY_CHARS)
-    title = _plain(_str(entry.get("title")), feed_url, 1000)
-    if not title:
-        title = clean_line(summary_text, 120) or link or "(untitled)"
-    published = parse_iso(_str(entry.get("published")) or _str(entry.get("updated")))
     guid = _str(entry.get("id")).strip()
     if guid and guid not in not_permalink:
         guid = _join(feed_url, guid)
-    guid = clean_line(guid, 1000) or link or _hash(title, published or "", summary)
-    return ParsedEntry(
-        guid=guid, url=link, title=title, author=clean_line(_str(entry.get("author")), 200),
-        published=published, summary=summary, content_html=content.html,
-        content_text=content.text,
+    return make_entry(
+        guid, link, _plain(_str(entry.get("title")), feed_url, 1000),
+        clean_line(_str(entry.get("author")), 200),
+        parse_iso(_str(entry.get("published")) or _str(entry.get("updated"))),
+        summary_html, body_html, feed_url,
     )
 
 

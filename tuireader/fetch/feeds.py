@@ -84,7 +84,7 @@ def _xml_entry(entry: Any, feed_url: str) -> ParsedEntry:
     published = from_struct(entry.get("published_parsed") or entry.get("updated_parsed"))
     author = clean_line(entry.get("author", ""), 200)
     guid = entry.get("id") or ""
-    return _entry(guid, link, title, author, published, summary_html, body, feed_url)
+    return make_entry(guid, link, title, author, published, summary_html, body, feed_url)
 
 
 def _parse_json_feed(data: bytes, url: str) -> ParsedFeed:
@@ -117,20 +117,25 @@ def _json_entry(item: dict[str, Any], feed_url: str) -> ParsedEntry:
         body = "<p>" + _escape(_str(item.get("content_text"))) + "</p>"
     summary = _str(item.get("summary"))
     published = parse_iso(_str(item.get("date_published")) or _str(item.get("date_modified")))
-    return _entry(
+    return make_entry(
         _str(item.get("id")), link, clean_line(_str(item.get("title")), 1000),
         clean_line(", ".join(n for n in names if n), 200), published,
         _escape(summary) if summary else "", body, feed_url,
     )
 
 
-def _entry(
+def make_entry(
     guid: str, link: str, title: str, author: str, published: str | None,
     summary_html: str, body_html: str, base: str,
 ) -> ParsedEntry:
-    """Shared tail of both parsers: stable guid, cleaned content, plain summary."""
+    """Shared tail of every parser (feedparser's, JSON Feed's, the workers' fast one):
+    stable guid, cleaned content, plain summary. With no separate body (most news
+    feeds) one cleaning of the summary gives the stored HTML, the text and the summary."""
     content = clean_fragment(body_html or summary_html, link or base)
-    summary_text = html_to_text(summary_html) if summary_html else content.text
+    if body_html and summary_html:
+        summary_text = clean_fragment(summary_html, link or base).text
+    else:
+        summary_text = content.text
     summary = clean_line(summary_text, SUMMARY_CHARS)
     if not title:
         title = clean_line(summary_text, 120) or link or "(untitled)"
