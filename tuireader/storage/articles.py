@@ -2,6 +2,10 @@
 
 Lists never load everything: each page is one indexed query ordered by
 (published, id), so the 100,000th row costs what the first does.
+
+New rows reach full-text search through `add_to_search` (not a trigger: see
+there), so a row is inserted here and nowhere else; updates and deletes are
+kept in step by the schema's triggers.
 """
 
 import sqlite3
