@@ -121,7 +121,7 @@ class MainScreen(Screen[None]):
         self._refreshing = False
         self._stale = False
         self._failures: list[str] = []
-        self._waiting_for_first_screen = {"feeds", "articles"}
+        self._first_screen_drawn = False
         # Read marks, one at a time in the order asked: opening an article marks it read
         # after it is shown, and a toggle pressed meanwhile must land after that mark.
         self._marks = ThreadPoolExecutor(1, thread_name_prefix="tuireader-marks")
@@ -153,14 +153,6 @@ class MainScreen(Screen[None]):
         if not self.refresh_on_start:
             self.say("Showing the cache. Press R to refresh, ? for help.")
 
-    def _first_screen_part(self, part: str) -> None:
-        """Once feeds and articles are drawn, start the refresh asked for at start."""
-        if not self._waiting_for_first_screen:
-            return
-        self._waiting_for_first_screen.discard(part)
-        if not self._waiting_for_first_screen and self.refresh_on_start:
-            self.call_after_refresh(self.start_refresh, None)
-
     @property
     def articles(self) -> ArticleList:
         return self.query_one(ArticleList)
@@ -187,7 +179,6 @@ class MainScreen(Screen[None]):
         wanted, self._place_wanted = self._place_wanted, None
         if wanted or gone:
             feed_list.select_place(wanted or feed_list.place)
-        self._first_screen_part("feeds")
 
     @on(FeedList.Chosen)
     def _chosen(self, message: FeedList.Chosen) -> None:
@@ -201,7 +192,10 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Loaded)
     def _articles_loaded(self, message: ArticleList.Loaded) -> None:
-        self._first_screen_part("articles")
+        if not self._first_screen_drawn:  # articles load after the feeds: all is drawn now
+            self._first_screen_drawn = True
+            if self.refresh_on_start:  # the refresh asked for at start, after the first frame
+                self.call_after_refresh(self.start_refresh, None)
         restore, self._restore_id = self._restore_id, None
         row = self.articles.cursor_row
         if restore is not None and row is not None and row.id == restore:
