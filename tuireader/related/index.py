@@ -113,6 +113,7 @@ class _Group:
         )
         self.holders: dict[bytes, list[int]] = {}  # band -> earlier articles of the group
         self.built: dict[int, _Doc] = {}
+        self.counted_stories: set[int] = set()  # groups with a counted member in self.built
         self.added: Counter[int] = Counter()
         self.postings: list[tuple[bytes, int, float]] = []
         self.bands: list[tuple[bytes, int]] = []
@@ -145,8 +146,11 @@ class _Group:
         for band in bands:
             self.holders.setdefault(band, []).append(article_id)
         self.bands += [(band, article_id) for band in bands]
+        story = self._join(stories)
+        if counted:
+            self.counted_stories.add(story)
         self.built[article_id] = _Doc(
-            article_id, self._join(stories), counted, keys,
+            article_id, story, counted, keys,
             blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
             len(posted), sketch, len(bands), found.shingles, hashes, vector,
         )
@@ -173,7 +177,7 @@ class _Group:
 
     def _counted(self, stories: set[int]) -> bool:
         """Whether an article of these groups already counts in the frequencies."""
-        if any(doc.counted and doc.story in stories for doc in self.built.values()):
+        if not stories.isdisjoint(self.counted_stories):
             return True
         return bool(self.conn.execute(
             "SELECT 1 FROM related_docs WHERE counted AND story IN"
@@ -196,6 +200,8 @@ class _Group:
             for doc in self.built.values():
                 if doc.story in merged:
                     doc.story = story
+            if not self.counted_stories.isdisjoint(merged):
+                self.counted_stories.add(story)
         return story
 
     def _copied_stories(
