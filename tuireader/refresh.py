@@ -62,7 +62,10 @@ MAX_WRITES_PER_TRANSACTION = 256
 MAX_TRANSACTION_SECONDS = 0.25
 LINGER_SECONDS = 0.02
 # Queued feeds (or pages) stored together by one grouped job at most (see Writer).
-MAX_GROUP = 16
+# A group's index rows go in as a few sorted statements, so bigger groups touch
+# each index page fewer times: on 500 feeds x 20 items, 64 wrote in two thirds
+# of the time 16 took. Groups only fill when the writer falls behind.
+MAX_GROUP = 64
 # Articles left pending that one writer job indexes from their feed text at most.
 LEFT_PENDING_PER_JOB = 100
 
@@ -210,8 +213,13 @@ class Refresh:
     def _store_feeds(
         self, conn: sqlite3.Connection, parsed_feeds: list[tuple[Any, ...]]
     ) -> list[tuple[list[int], list[PendingPage]] | BaseException]:
-        """(writer thread) Feeds' new entries, then their related index as one group."""
+        """(writer thread) Feeds' new entries, then their full-text and related index
+        as one group."""
         stored = _each(conn, parsed_feeds, self._store)
+        article_store.add_to_search(conn, [
+            article_id for result in stored if not isinstance(result, BaseException)
+            for article_id, _ in result[0]
+        ])
         related.store_many_features(conn, [
             (article_id, found) for result in stored if not isinstance(result, BaseException)
             for article_id, found in result[0] if found is not None
@@ -235,7 +243,11 @@ class Refresh:
             cutoff = (datetime.now(UTC) - timedelta(days=self.config.keep_days)).isoformat()
         source = feed.title or parsed.title
         wants_pages = self._wants_pages(feed)
-        stored = article_store.store_entries(conn, feed.id, source, parsed.entries, wants_pages)
+        # Searchable once the group is stored (see _store_feeds); pruning below never
+        # touches them: they are entries the feed lists now.
+        stored = article_store.store_entries(
+            conn, feed.id, source, parsed.entries, wants_pages, search=False
+        )
         # An article whose page is on its way has no features here (see
         # parse_feed_features_job): it is indexed once, from the page, or from the
         # feed's text if the page fails.

@@ -2,8 +2,10 @@
 
 import json
 from array import array
+from pathlib import Path
 
 import pytest
+from conftest import make_paths
 from feedkit import STORY, atom, page, rdf, rss
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -93,6 +95,51 @@ def test_pages_are_fetched_cleaned_and_searchable(
     conn = library.db.conn
     indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
     assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+
+
+def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """Feeds stored together put their new rows in the full-text index together:
+    each article is there once, each feed's words are found, and the rows a later
+    refresh prunes leave it cleanly."""
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    (profile / "config.toml").write_text("[articles]\nkeep_per_feed = 2\n", encoding="utf-8")
+    library = Library(make_paths(profile))
+
+    def serve(round_: str) -> None:
+        httpserver.clear()
+        for n in range(12):
+            serve_feed(httpserver, f"/feed{n}", rss(f"Desk {n}", [
+                {"title": f"Item {round_}{n}{i}", "guid": f"{round_}{n}{i}",
+                 "summary": f"Word zorblat{round_}{n} in story {i}."}
+                for i in range(2)
+            ]))
+
+    def indexed_once() -> None:
+        conn = library.db.conn
+        indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
+        assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+
+    try:
+        serve("a")
+        for n in range(12):
+            library.add_feed(httpserver.url_for(f"/feed{n}"))
+        assert library.refresh_sync(fetch_pages=False).new_articles == 24
+        indexed_once()
+        for n in range(12):
+            assert {hit.article.title for hit in library.search(f"zorblata{n}")} == {
+                f"Item a{n}0", f"Item a{n}1"
+            }
+        serve("b")  # each feed now lists two new items: the two old ones are pruned
+        assert library.refresh_sync(fetch_pages=False).new_articles == 24
+        indexed_once()
+        assert library.count(View()) == 24
+        assert library.search("zorblata3") == []
+        assert len(library.search("zorblatb3")) == 2
+    finally:
+        library.close()
 
 
 def test_failed_page_falls_back_to_feed_content(library: Library, httpserver: HTTPServer) -> None:

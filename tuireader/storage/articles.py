@@ -134,9 +134,14 @@ def insert_entries(
 
 def store_entries(
     conn: sqlite3.Connection, feed_id: int, source: str, entries: Iterable[ParsedEntry],
-    fetch_pages: bool,
+    fetch_pages: bool, *, search: bool = True,
 ) -> list[int | None]:
-    """Store entries not seen before: each entry's new article id, None if already stored."""
+    """Store entries not seen before: each entry's new article id, None if already stored.
+
+    With `search=False` the new rows are left for the caller's `add_to_search`,
+    which a refresh calls once for many feeds' rows; until then nothing may
+    update or delete them (the index's triggers would undo what it never had).
+    """
     seen = now_iso()
     status = "pending" if fetch_pages else "skipped"
     stored: list[int | None] = []
@@ -153,7 +158,8 @@ def store_entries(
             ),
         )
         stored.append(int(cursor.lastrowid or 0) if cursor.rowcount == 1 else None)
-    add_to_search(conn, [article_id for article_id in stored if article_id is not None])
+    if search:
+        add_to_search(conn, [article_id for article_id in stored if article_id is not None])
     return stored
 
 
@@ -162,7 +168,8 @@ def add_to_search(conn: sqlite3.Connection, article_ids: list[int]) -> None:
 
     Not a trigger: FTS5 writes out what it holds at the end of each
     statement, so a row at a time made a tiny index segment per article (and
-    merges of them): four times the cost of the rest of the insert.
+    merges of them): four times the cost of the rest of the insert. A
+    statement per feed was still twice the cost of one per group of feeds.
     """
     for chunk, marks in chunks(article_ids):
         conn.execute(
