@@ -57,7 +57,9 @@ T = TypeVar("T")
 # article read, which the app does after showing it) wait little behind a refresh.
 # Each commit rewrites every index page the group touched (postings and
 # frequencies are spread over all terms), so a few big groups cost far less
-# than many small ones: an idle writer waits a moment for more before it commits.
+# than many small ones: an idle writer holding stored feeds or pages waits a
+# moment for more before it commits. Small jobs alone (a 304 noted, a failure)
+# commit at once: their callers are waiting, and there is nothing to share.
 MAX_WRITES_PER_TRANSACTION = 256
 MAX_TRANSACTION_SECONDS = 0.25
 LINGER_SECONDS = 0.02
@@ -455,15 +457,18 @@ class Writer:
             return [(queued.future, None, failure) for queued in taken]
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
         deadline = time.monotonic() + MAX_TRANSACTION_SECONDS
+        linger = 0.0
         try:
             while len(outcomes) < MAX_WRITES_PER_TRANSACTION and (
                 (left := deadline - time.monotonic()) > 0
             ):
-                taken = self._next(min(LINGER_SECONDS, left))
+                taken = self._next(min(linger, left))
                 if taken is None:
                     break
                 if taken:
                     outcomes += _run_job(conn, taken)
+                    if taken[0].grouped:
+                        linger = LINGER_SECONDS
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             if conn.in_transaction:
