@@ -27,7 +27,7 @@ from tuireader.related.vectors import (
 from tuireader.storage.db import chunks
 
 # Terms per article in the inverted index: its most distinctive ones.
-POSTED_TERMS = 32
+POSTED_TERMS = 20
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
 # Parameters in one statement, under SQLite's bound (32,766).
