@@ -6,8 +6,14 @@ has become readable, through anyio's socket attributes: a dict of lookups and a
 getpeername() call every time. In a 2,000-page refresh that was ~97,000 checks
 and the largest share of the app's own CPU. Here the check is one poll() of
 the socket kept from when the connection opened; everything else is anyio's.
+
+That poll() is made without letting go of the GIL (it cannot block: its
+timeout is 0). Python's own select.poll lets go around the call, and while the
+refresh's writer thread was busy the event loop then waited up to a switch
+interval to get it back, ~40 times per request: 1.6 s of a first refresh.
 """
 
+import ctypes
 import select
 import ssl
 import typing
@@ -43,10 +49,37 @@ class _Stream(httpcore.AsyncNetworkStream):
             # Readable while idle means the server closed it (or sent junk): not reusable.
             if self._socket is None or self._socket.fileno() < 0:
                 return True
-            poller = select.poll()  # not select(): it fails on descriptors past 1023
-            poller.register(self._socket, select.POLLIN)
-            return bool(poller.poll(0))
+            return _readable(self._socket.fileno())
         return self._inner.get_extra_info(info)
+
+
+class _PollFd(ctypes.Structure):
+    _fields_ = [("fd", ctypes.c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
+
+
+def _libc_poll() -> typing.Any:
+    """libc's poll() called with the GIL held (a PyDLL function); None where there is none."""
+    try:
+        poll = ctypes.PyDLL(None).poll
+    except (AttributeError, OSError):
+        return None
+    poll.argtypes = [ctypes.POINTER(_PollFd), ctypes.c_ulong, ctypes.c_int]
+    poll.restype = ctypes.c_int
+    return poll
+
+
+_POLL = _libc_poll()
+
+
+def _readable(fd: int) -> bool:
+    """Whether `fd` has data (or end of file) waiting, now; poll(), not select(),
+    which fails on descriptors past 1023."""
+    if _POLL is None:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    entry = _PollFd(fd, select.POLLIN, 0)
+    return _POLL(ctypes.byref(entry), 1, 0) != 0
 
 
 class _Backend(httpcore.AsyncNetworkBackend):

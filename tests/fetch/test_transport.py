@@ -1,0 +1,82 @@
+"""The refresh's HTTP client against a real server on 127.0.0.1 that hangs up.
+
+Keep-alive is HTTP/1.1's default, and a server may still close a connection
+after any response without saying so. The pool must notice (its socket has
+become readable) and open a new connection, not send the next request into
+the closed one.
+"""
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tuireader.fetch.http import fetch, make_client
+from tuireader.fetch.transport import _readable
+from tuireader.models import Limits
+
+BODY = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
+
+
+@pytest.fixture
+def hanging_up_server() -> Iterator[tuple[str, list[int]]]:
+    """Answers one request per connection, then closes it with no `Connection: close`."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections: list[int] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                connections.append(1)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    request += chunk
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
+                )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    host, port = listener.getsockname()
+    yield f"http://{host}:{port}/feed.xml", connections
+    listener.close()
+
+
+def test_a_connection_the_server_closed_is_not_reused(
+    hanging_up_server: tuple[str, list[int]],
+) -> None:
+    url, connections = hanging_up_server
+
+    async def fetch_five() -> list[bytes]:
+        bodies = []
+        async with make_client(Limits(jobs=1)) as client:
+            for _ in range(5):
+                response = await fetch(client, url, max_bytes=10_000, total_timeout=10)
+                bodies.append(response.body)
+                await asyncio.sleep(0.05)  # the server's close reaches us meanwhile
+        return bodies
+
+    assert asyncio.run(fetch_five()) == [BODY] * 5
+    assert len(connections) == 5
+
+
+def test_readable_means_data_or_a_hang_up_waiting() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        assert not _readable(ours.fileno())
+        theirs.send(b"x")
+        assert _readable(ours.fileno())
+        ours.recv(1)
+        assert not _readable(ours.fileno())
+        theirs.close()
+        assert _readable(ours.fileno())
