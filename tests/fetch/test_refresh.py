@@ -5,13 +5,13 @@ from array import array
 from pathlib import Path
 
 import pytest
-from conftest import make_paths
 from feedkit import STORY, atom, page, rdf, rss
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tuireader.library import Library
 from tuireader.models import View
+from tuireader.paths import Paths
 from tuireader.related import article_features
 
 
@@ -106,7 +106,7 @@ def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
     profile = tmp_path / "profile"
     profile.mkdir()
     (profile / "config.toml").write_text("[articles]\nkeep_per_feed = 2\n", encoding="utf-8")
-    library = Library(make_paths(profile))
+    library = Library(Paths(data_dir=profile, config_dir=profile, cache_dir=profile, chosen=True))
 
     def serve(round_: str) -> None:
         httpserver.clear()
