@@ -119,14 +119,13 @@ class _Group:
         self.bands: list[tuple[bytes, int]] = []
 
     def add(self, article_id: int, found: ArticleFeatures) -> None:
-        terms = list(found.terms)
-        counts = dict(zip(terms, found.counts, strict=True))
+        terms = found.terms.tolist()
         df = self.df
         for term in terms:
             df[term] = df.get(term, 0) + 1
-        vector = weigh(counts, df, self.docs + 1)
-        hashes = list(found.sketch)
-        sketch = blob(hashes, "q")
+        vector = weigh(dict(zip(terms, found.counts.tolist(), strict=True)), df, self.docs + 1)
+        hashes = found.sketch.tolist()
+        sketch = found.sketch.tobytes()
         bands = _bands(sketch)
         stories = self._copied_stories(hashes, bands, found.shingles, vector)
         # Copies tell nothing new about how rare words are: a group is counted once.
@@ -137,11 +136,13 @@ class _Group:
         else:
             for term in terms:
                 df[term] -= 1
-        terms.sort(key=vector.__getitem__, reverse=True)
-        posted = terms[:POSTED_TERMS]
+        order = sorted(range(len(terms)), key=[vector[t] for t in terms].__getitem__, reverse=True)
+        terms = [terms[i] for i in order]
+        weights = [vector[t] for t in terms]
         keys = blob(terms, "I")  # each term's key is its four bytes here
+        posted = min(POSTED_TERMS, len(terms))
         self.postings += [
-            (keys[4 * i : 4 * i + 4], article_id, vector[term]) for i, term in enumerate(posted)
+            (keys[4 * i : 4 * i + 4], article_id, weights[i]) for i in range(posted)
         ]
         for band in bands:
             self.holders.setdefault(band, []).append(article_id)
@@ -151,8 +152,8 @@ class _Group:
             self.counted_stories.add(story)
         self.built[article_id] = _Doc(
             article_id, story, counted, keys,
-            blob((counts[t] for t in terms), "H"), blob((vector[t] for t in terms), "f"),
-            len(posted), sketch, len(bands), found.shingles, hashes, vector,
+            blob([found.counts[i] for i in order], "H"), blob(weights, "f"),
+            posted, sketch, len(bands), found.shingles, hashes, vector,
         )
 
     def write(self) -> None:
@@ -214,6 +215,8 @@ class _Group:
             found = self.stored_holders.get(band, []) + self.holders.get(band, [])
             if len(found) < COMMON_BAND:
                 candidates.update(found)
+        if not candidates:  # most articles: nothing shares a band with them
+            return set()
         # (story, vector) of each candidate that shares most of its text.
         close = [
             (doc.story, doc.vector) for article_id in candidates
