@@ -70,6 +70,65 @@ def test_a_connection_the_server_closed_is_not_reused(
     assert len(connections) == 5
 
 
+@pytest.fixture
+def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
+    """Keeps connections open, answers each request 20 ms later; counts connections
+    and the most requests it held at once."""
+    seen = {"connections": 0, "active": 0, "peak": 0}
+    started = threading.Event()
+    address: list[str] = []
+    loop = asyncio.new_event_loop()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen["connections"] += 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                seen["active"] += 1
+                seen["peak"] = max(seen["peak"], seen["active"])
+                await asyncio.sleep(0.02)
+                seen["active"] -= 1
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(BODY)).encode()
+                    + b"\r\n\r\n" + BODY
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    def serve() -> None:
+        server = loop.run_until_complete(asyncio.start_server(handle, "127.0.0.1", 0))
+        host, port = server.sockets[0].getsockname()[:2]
+        address.append(f"http://{host}:{port}")
+        started.set()
+        loop.run_forever()
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(5)
+    yield address[0], seen
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+
+
+def test_the_pool_keeps_to_its_size_and_reuses_connections(
+    keep_alive_server: tuple[str, dict[str, int]],
+) -> None:
+    base, seen = keep_alive_server
+
+    async def fetch_many() -> list[bytes]:
+        async with make_client(Limits(jobs=4)) as client:
+            responses = await asyncio.gather(*(
+                fetch(client, f"{base}/feed/{n}.xml", max_bytes=10_000, total_timeout=10)
+                for n in range(40)
+            ))
+        return [response.body for response in responses]
+
+    assert asyncio.run(fetch_many()) == [BODY] * 40
+    assert seen["peak"] == 4  # all four used, never more
+    assert seen["connections"] == 4  # then kept and reused
+
+
 def test_readable_means_data_or_a_hang_up_waiting() -> None:
     ours, theirs = socket.socketpair()
     with ours, theirs:
