@@ -71,12 +71,15 @@ def document_count(conn: sqlite3.Connection) -> int:
 
 
 def document_frequencies(conn: sqlite3.Connection, terms: Iterable[int]) -> dict[int, int]:
-    """Current df of the given terms; absent terms are left out."""
-    keys = [key(term) for term in terms]
-    found: dict[int, int] = {}
+    """Current df of the given terms; absent terms are left out.
+
+    Keys are cut from one packed blob and read back as one array: converting
+    term by term was most of this function's time.
+    """
+    packed = blob(terms, "I")
+    keys = [packed[i : i + 4] for i in range(0, len(packed), 4)]
+    found: list[tuple[bytes, int]] = []
     for chunk, marks in chunks(keys):
-        for term, df in conn.execute(
-            f"SELECT term, df FROM related_df WHERE term IN ({marks})", chunk
-        ):
-            found[int.from_bytes(term, sys.byteorder)] = df
-    return found
+        found += conn.execute(f"SELECT term, df FROM related_df WHERE term IN ({marks})", chunk)
+    terms_found = array("I", b"".join(term for term, _ in found))
+    return dict(zip(terms_found, [df for _, df in found], strict=True))
