@@ -51,8 +51,6 @@ _PRELOAD = [
     "__main__", "tuireader.workers", "tuireader.extract", "tuireader.fetch.feeds",
     "tuireader.related.features",
 ]
-# How much lower than the app the pool's processes run (see _start_worker).
-WORKER_NICENESS = 5
 _FAST_PARSER = "fastfeedparser"  # optional; feedparser stays the reference parser
 
 
@@ -91,7 +89,7 @@ def make_pool(workers: int | None = None) -> Executor:
     context.set_forkserver_preload(preload)
     return ProcessPoolExecutor(
         max_workers=workers or _usable_cores(), mp_context=context,
-        initializer=_start_worker, initargs=(os.getpid(),),
+        initializer=_watch_owner, initargs=(os.getpid(),),
     )
 
 
@@ -102,20 +100,8 @@ def _usable_cores() -> int:
     return os.cpu_count() or 2
 
 
-def _start_worker(owner: int) -> None:
-    """(worker start) Yield the CPU to the app, and go when it goes.
-
-    Parsing and cleaning are background work: at a lower priority they fill
-    the cores the interface, the downloads and the writer leave, instead of
-    taking turns with them (the writer is the slowest stage of a big refresh).
-    """
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
-    _watch_owner(owner)
-
-
 def _watch_owner(owner: int) -> None:
-    """Exit at once when the process that made the pool is gone.
+    """(worker start) Exit at once when the process that made the pool is gone.
 
     A worker's parent is the fork server, not the app, and a SIGKILLed app runs
     no clean-up: without this its workers wait on their call queue forever,

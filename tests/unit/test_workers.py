@@ -12,11 +12,9 @@ from feedkit import STORY, page, rss
 
 from tuireader.related import article_features
 from tuireader.workers import (
-    WORKER_NICENESS,
     _watch_owner,
     clean_page_features_job,
     clean_page_job,
-    make_pool,
     parse_feed_features_job,
     parse_feed_job,
 )
@@ -91,12 +89,3 @@ def test_worker_exits_when_the_pool_owner_is_killed() -> None:
         if worker.is_alive():
             worker.kill()
         owner.kill()
-
-
-def test_workers_run_below_the_app() -> None:
-    pool = make_pool(1)
-    try:
-        expected = min(os.nice(0) + WORKER_NICENESS, 19)  # 19 is the lowest priority
-        assert pool.submit(os.nice, 0).result(timeout=60) == expected
-    finally:
-        pool.shutdown()
