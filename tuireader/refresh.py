@@ -68,8 +68,6 @@ LINGER_SECONDS = 0.02
 # each index page fewer times: on 500 feeds x 20 items, 64 wrote in two thirds
 # of the time 16 took. Groups only fill when the writer falls behind.
 MAX_GROUP = 64
-# How long a thread runs before another may take the GIL (see _prefer_the_loop).
-SWITCH_INTERVAL = 0.001
 # Articles left pending that one writer job indexes from their feed text at most.
 LEFT_PENDING_PER_JOB = 100
 
@@ -112,7 +110,6 @@ class Refresh:
     async def run(self) -> RefreshReport:
         """Every feed, then every page its new articles point to."""
         _skip_sniffio_lookups()
-        _prefer_the_loop()
         self._semaphore = asyncio.Semaphore(self.jobs)
         self._writer = Writer(self.db)
         self._pool_warming: asyncio.Future[None] | None = None
@@ -545,16 +542,6 @@ def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None
 async def _warm(pool: Executor) -> None:
     """Start the pool's processes in a thread (see workers.warm_pool)."""
     await asyncio.to_thread(warm_pool, pool)
-
-
-def _prefer_the_loop() -> None:
-    """Hand the GIL over sooner (1 ms instead of Python's 5 ms) for the rest of the process.
-
-    The event loop and the writer thread share the GIL: each time the loop lets
-    go of it (a send, a wake-up) while the writer's Python runs, it waits up to
-    a switch interval to get it back, and every request in flight waits with it.
-    """
-    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
 
 def _skip_sniffio_lookups() -> None:
