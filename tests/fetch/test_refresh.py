@@ -2,6 +2,7 @@
 
 import json
 from array import array
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,11 @@ from feedkit import STORY, atom, page, rdf, rss
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tuireader.errors import StorageError
 from tuireader.library import Library
-from tuireader.models import View
+from tuireader.models import ParsedEntry, ParsedFeed, View
 from tuireader.paths import Paths
+from tuireader.refresh import Refresh
 from tuireader.related import article_features
 
 
@@ -95,6 +98,7 @@ def test_pages_are_fetched_cleaned_and_searchable(
     conn = library.db.conn
     indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
     assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+    assert_search_index_matches(library)
 
 
 def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
@@ -121,6 +125,7 @@ def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
         conn = library.db.conn
         indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
         assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+        assert_search_index_matches(library)
 
     try:
         serve("a")
@@ -140,6 +145,45 @@ def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
         assert len(library.search("zorblatb3")) == 2
     finally:
         library.close()
+
+
+def assert_search_index_matches(library: Library) -> None:
+    """FTS5's own check of the full-text index against the articles it indexes: a row
+    deleted from the index that was never put in, or one left out, fails it."""
+    library.db.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+def test_a_feed_that_fails_to_store_leaves_its_group_searchable(library: Library) -> None:
+    """Feeds stored as a group, one of them failing (its feed is gone): the others are
+    stored and searchable, and nothing of the failed one reaches the index."""
+    for name in ("north", "south"):
+        library.add_feed(f"http://example.test/{name}.xml")
+    north, south = sorted(library.feeds(), key=lambda feed: feed.url)
+    gone = replace(north, id=north.id + 100, url="http://example.test/gone.xml")
+
+    def parsed(word: str) -> tuple[ParsedFeed, list[object]]:
+        entries = [
+            ParsedEntry(guid=f"{word}{i}", url="", title=f"{word} {i}",
+                        content_text=f"Word {word} in story {i}.")
+            for i in range(3)
+        ]
+        return ParsedFeed(title=word, site="", entries=entries), [
+            article_features(entry.title, entry.content_text) for entry in entries
+        ]
+
+    runner = Refresh(library.db, library.config, library.pool, [north, gone, south])
+    with library.db.transaction() as conn:
+        results = runner._store_feeds(conn, [
+            (feed, *parsed(word), None, None, None)
+            for feed, word in ((north, "glimmerton"), (gone, "vanishford"), (south, "brackwater"))
+        ])
+    assert [type(result) for result in results] == [tuple, StorageError, tuple]
+    assert len(library.search("glimmerton")) == len(library.search("brackwater")) == 3
+    assert library.search("vanishford") == []
+    assert library.count(View()) == 6
+    assert_search_index_matches(library)
 
 
 def test_failed_page_falls_back_to_feed_content(library: Library, httpserver: HTTPServer) -> None:
