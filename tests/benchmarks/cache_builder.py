@@ -648,7 +648,8 @@ def _older_build(articles: int, feeds: int, seed: int, related_ready: bool) -> P
         with closing(sqlite3.connect(folder / "tuireader.db")) as conn, conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version <= len(MIGRATIONS):
-            found.append((folder.stat().st_mtime, folder))
+            # When it was built: the folder's own time changes whenever a run opens it.
+            found.append(((folder / "built.json").stat().st_mtime, folder))
     return max(found)[1] if found else None
 
 
