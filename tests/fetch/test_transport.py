@@ -21,10 +21,12 @@ BODY = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
 
 
 @pytest.fixture
-def hanging_up_server() -> Iterator[tuple[str, list[int]]]:
-    """Answers one request per connection, then closes it with no `Connection: close`."""
+def hanging_up_server() -> Iterator[tuple[str, list[int], threading.Event]]:
+    """Answers one request per connection, then closes it with no `Connection: close`
+    (and says so through `closed`)."""
     listener = socket.create_server(("127.0.0.1", 0))
     connections: list[int] = []
+    closed = threading.Event()
 
     def serve() -> None:
         while True:
@@ -44,18 +46,19 @@ def hanging_up_server() -> Iterator[tuple[str, list[int]]]:
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
                     b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
                 )
+            closed.set()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     host, port = listener.getsockname()
-    yield f"http://{host}:{port}/feed.xml", connections
+    yield f"http://{host}:{port}/feed.xml", connections, closed
     listener.close()
 
 
 def test_a_connection_the_server_closed_is_not_reused(
-    hanging_up_server: tuple[str, list[int]],
+    hanging_up_server: tuple[str, list[int], threading.Event],
 ) -> None:
-    url, connections = hanging_up_server
+    url, connections, closed = hanging_up_server
 
     async def fetch_five() -> list[bytes]:
         bodies = []
@@ -63,7 +66,9 @@ def test_a_connection_the_server_closed_is_not_reused(
             for _ in range(5):
                 response = await fetch(client, url, max_bytes=10_000, total_timeout=10)
                 bodies.append(response.body)
-                await asyncio.sleep(0.05)  # the server's close reaches us meanwhile
+                assert await asyncio.to_thread(closed.wait, 10)  # the server has hung up
+                closed.clear()
+                await asyncio.sleep(0.01)  # for its FIN to be read as the socket's end
         return bodies
 
     assert asyncio.run(fetch_five()) == [BODY] * 5
