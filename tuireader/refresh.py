@@ -52,9 +52,10 @@ from tuireader.workers import (
 )
 
 T = TypeVar("T")
-# Writes grouped into one transaction at most, and for at most this long: the
-# write lock is held no longer than that, so the app's own writes (marking an
-# article read, which the app does after showing it) wait little behind a refresh.
+# Writes grouped into one transaction at most, and no job starts in one after
+# this long: the write lock is held that long plus the last job (a group of 64
+# feeds is ~0.3 s), so the app's own writes (read marks, made off the UI thread
+# after the article shows) wait at most about half a second behind a refresh.
 # Each commit rewrites every index page the group touched (postings and
 # frequencies are spread over all terms), so a few big groups cost far less
 # than many small ones: an idle writer holding stored feeds or pages waits a

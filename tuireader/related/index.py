@@ -26,7 +26,9 @@ from tuireader.related.vectors import (
 )
 from tuireader.storage.db import chunks
 
-# Terms per article in the inverted index: its most distinctive ones.
+# Terms per article in the inverted index: its most distinctive ones. (Articles
+# indexed when this was 32 keep their 32 until re-indexed or pruned; they only
+# have more ways into a candidate list, which is then scored on whole vectors.)
 POSTED_TERMS = 20
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
