@@ -21,6 +21,8 @@ BUSY_TIMEOUT_MS = 15_000
 # (SQLite's default is 1,000). A refresh rewrites the same index pages commit
 # after commit; copying them back less often took a third off its commits.
 WAL_PAGES = 10_000
+# ... and the size it is cut back to after a checkpoint, not left at its largest.
+WAL_BYTES_KEPT = 16 * 1024 * 1024
 # Values in one `IN (...)` list, well under SQLite's bound on parameters.
 CHUNK = 900
 
@@ -69,6 +71,7 @@ class Database:
             conn.execute("PRAGMA cache_size = -32000")
             conn.execute("PRAGMA mmap_size = 268435456")
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_BYTES_KEPT}")
         except sqlite3.Error as error:
             raise StorageError(f"cannot open the cache {self.path}: {error}") from error
         return conn
