@@ -16,6 +16,7 @@ interval to get it back, ~40 times per request: 1.6 s of a first refresh.
 """
 
 import ctypes
+import functools
 import select
 import ssl
 import sys
@@ -157,12 +158,19 @@ class _Pool(httpcore.AsyncConnectionPool):
         return closing
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's verifying context, made once per process: reading the CA bundle took
+    20-30 ms of every refresh's start. (A context is safe to share between clients.)"""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class PoolTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (request mapping, error mapping) over that pool."""
 
     def __init__(self, limits: httpx.Limits) -> None:  # the parent sets only this pool
         self._pool = _Pool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
