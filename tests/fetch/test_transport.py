@@ -107,6 +107,14 @@ def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
         started.set()
         loop.run_forever()
         server.close()
+        loop.run_until_complete(cancel_handlers())  # of the client's kept-alive connections
+        loop.close()
+
+    async def cancel_handlers() -> None:
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
