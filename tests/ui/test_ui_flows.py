@@ -363,6 +363,22 @@ async def test_feeds_in_folders_sit_under_their_folder(demo_library: Library) ->
         assert "Alpha Folder Feed" in lines[folder + 1]
 
 
+async def test_folders_differing_in_case_are_one_heading(demo_library: Library) -> None:
+    """The feed list sorts folders without case (NOCASE), so "News" and "news" feeds come
+    interleaved by title: one heading for both, not one per change (nor a clash of ids)."""
+    demo_library.add_feed("http://127.0.0.1:9/a.xml", "Anchor Feed", folder="Newsdesk")
+    demo_library.add_feed("http://127.0.0.1:9/b.xml", "Beacon Feed", folder="newsdesk")
+    demo_library.add_feed("http://127.0.0.1:9/c.xml", "Compass Feed", folder="Newsdesk")
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        headings = [i for i, line in enumerate(lines) if "ewsdesk" in line]
+        assert len(headings) == 1
+        assert "Anchor Feed" in lines[headings[0] + 1]
+        assert "Compass Feed" in lines[headings[0] + 3]
+
+
 def test_outlets_line_names_a_few_and_counts_the_rest() -> None:
     from tuireader.ui.widgets import outlets_line
 

@@ -92,12 +92,15 @@ class FeedList(OptionList):
             for (key, label, _view), count in zip(FIXED_PLACES, (unread, unread, saved),
                                                   strict=True)
         ]
-        folder = ""
+        folder = b""
         for feed in feeds:
-            if feed.folder and feed.folder != folder:
-                folder = feed.folder
+            # Folders as the feed list sorts them (COLLATE NOCASE folds ASCII only): "News"
+            # and "news" are one heading. Its id is its place, unique whatever the names.
+            if feed.folder and feed.folder.encode().lower() != folder:
+                folder = feed.folder.encode().lower()
                 options.append(Option(
-                    Content.styled(folder, "bold italic"), id=f"folder:{folder}", disabled=True
+                    Content.styled(feed.folder, "bold italic"), id=f"folder:{len(options)}",
+                    disabled=True,
                 ))
             options.append(Option(FeedEntry(_feed_title(feed), feed.unread),
                                   id=place_of_feed(feed.id)))
