@@ -170,6 +170,39 @@ async def test_marking_unread_while_the_cache_is_busy_lands_after_the_open(
         assert articles.cursor_row is not None and not articles.cursor_row.read
 
 
+async def test_saving_while_the_cache_is_busy_lands_after_the_open(
+    demo_library: Library,
+) -> None:
+    """Saving an article just opened, while its read mark waits for the write lock: the
+    row ends read and saved, as the cache does (the save does not overtake the mark)."""
+    busy = sqlite3.connect(demo_library.db.path, isolation_level=None)
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        first = articles.cursor_row
+        assert first is not None and not first.read and not first.saved
+        busy.execute("BEGIN IMMEDIATE")  # another writer holds the cache
+        try:
+            await pilot.press("enter")
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.screen.opened is not None and app.screen.opened.id == first.id:
+                    break
+            articles.focus()
+            await pilot.pause(0.5)  # the open's mark is deep in SQLite's busy waits
+            await pilot.press("s")
+            await pilot.pause(0.1)
+        finally:
+            busy.execute("COMMIT")
+            busy.close()
+        await settle(pilot)
+        stored = demo_library.article(first.id)
+        assert stored.read and stored.saved
+        row = articles.cursor_row
+        assert row is not None and row.id == first.id and row.read and row.saved
+
+
 async def test_next_and_previous_unread(demo_library: Library) -> None:
     rows = demo_library.page(View(), limit=5)
     demo_library.mark_read([rows[1].id, rows[2].id])

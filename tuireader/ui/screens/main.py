@@ -1,8 +1,9 @@
 """The main screen: feeds, articles, the reading pane and related stories.
 
-It owns the panes' attributes and every library call, each in a thread
-worker: widgets below it post messages up, and worker results come back as
-messages too, so no reactive is ever set from a thread.
+It owns the panes' attributes and every library call, each off the event loop
+(in a thread worker; read and saved marks through one ordered thread): widgets
+below it post messages up, and results come back as messages too, so no
+reactive is ever set from a thread.
 """
 
 import threading
@@ -121,9 +122,8 @@ class MainScreen(Screen[None]):
         self._refreshing = False
         self._stale = False
         self._failures: list[str] = []
-        self._first_screen_drawn = False
-        # Read marks, one at a time in the order asked: opening an article marks it read
-        # after it is shown, and a toggle pressed meanwhile must land after that mark.
+        # Read and saved marks, one at a time in the order asked: opening an article marks
+        # it read after it is shown, and a toggle pressed meanwhile must land after that.
         self._marks = ThreadPoolExecutor(1, thread_name_prefix="tuireader-marks")
         self._marked_read: set[int] = set()  # opened unread, mark queued or done (loop only)
 
@@ -192,10 +192,9 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Loaded)
     def _articles_loaded(self, message: ArticleList.Loaded) -> None:
-        if not self._first_screen_drawn:  # articles load after the feeds: all is drawn now
-            self._first_screen_drawn = True
-            if self.refresh_on_start:  # the refresh asked for at start, after the first frame
-                self.call_after_refresh(self.start_refresh, None)
+        if self.refresh_on_start:  # articles load after the feeds: the first screen is drawn
+            self.refresh_on_start = False  # asked for once, at start
+            self.call_after_refresh(self.start_refresh, None)
         restore, self._restore_id = self._restore_id, None
         row = self.articles.cursor_row
         if restore is not None and row is not None and row.id == restore:
@@ -453,7 +452,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="marks", exit_on_error=False)
     def _set_saved(self, row: ArticleRow, saved: bool) -> None:
-        article = self.library.set_saved(row.id, saved)
+        article = self._marks.submit(self.library.set_saved, row.id, saved).result()
         self.post_message(self._RowChanged(
             _row_of(article), "Saved: kept offline for good." if saved else "No longer saved."))
 
