@@ -24,7 +24,7 @@ from tuireader.related.vectors import (
     unpacked,
     weigh,
 )
-from tuireader.storage.db import chunks
+from tuireader.storage.db import chunks, insert_rows
 
 # Terms per article in the inverted index: its most distinctive ones. (Articles
 # indexed when this was 32 keep their 32 until re-indexed or pruned; they only
@@ -32,8 +32,6 @@ from tuireader.storage.db import chunks
 POSTED_TERMS = 20
 # A band value held by this many articles is not looked at.
 COMMON_BAND = 50
-# Parameters in one statement, under SQLite's bound (32,766).
-MAX_PARAMETERS = 30_000
 
 
 def index_article(conn: sqlite3.Connection, article_id: int) -> None:
@@ -111,7 +109,7 @@ class _Group:
             "SELECT docs, last_story FROM related_stats"
         ).fetchone()
         self.stored_holders = _band_holders(
-            conn, {band for _, found in items for band in _bands(blob(found.sketch, "q"))}
+            conn, {band for _, found in items for band in _bands(found.sketch.tobytes())}
         )
         self.holders: dict[bytes, list[int]] = {}  # band -> earlier articles of the group
         self.built: dict[int, _Doc] = {}
@@ -160,20 +158,22 @@ class _Group:
 
     def write(self) -> None:
         conn = self.conn
-        _insert(
+        insert_rows(
             conn, "INSERT INTO related_docs (article_id, story, counted, terms, tfs, weights,"
             " posted, sketch, banded, shingles) VALUES",
             [doc.row() for doc in self.built.values()], 10,
         )
         conn.execute("UPDATE related_stats SET last_story = ?", (self.last_story,))
-        _insert(conn, "INSERT INTO related_bands (hash, article_id) VALUES", sorted(self.bands), 2)
-        _insert(
+        insert_rows(
+            conn, "INSERT INTO related_bands (hash, article_id) VALUES", sorted(self.bands), 2
+        )
+        insert_rows(
             conn, "INSERT INTO related_df (term, df) VALUES",
             sorted((key(term), count) for term, count in self.added.items()), 2,
             " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
         )
         self.postings.sort()
-        _insert(
+        insert_rows(
             conn, "INSERT INTO related_postings (term, article_id, weight) VALUES",
             self.postings, 3,
         )
@@ -234,20 +234,6 @@ class _Group:
                 if shares_text(hashes, size, list(array("q", sketch)), shingles):
                     close.append((story, unpacked(terms, weights)))
         return {story for story, other in close if dot(vector, other) >= MIN_COSINE}
-
-
-def _insert(
-    conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], width: int,
-    tail: str = "",
-) -> None:
-    """Rows in statements of many VALUES each, not one statement step per row: the
-    per-row work of the sqlite3 module and of stepping a statement was a tenth of a
-    refresh's writing (measured on 10,000 articles)."""
-    per_statement = MAX_PARAMETERS // width
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        values = ",".join(["(" + ",".join("?" * width) + ")"] * len(chunk))
-        conn.execute(f"{head} {values}{tail}", [value for row in chunk for value in row])
 
 
 def _bands(sketch: bytes) -> list[bytes]:

@@ -23,8 +23,10 @@ BUSY_TIMEOUT_MS = 15_000
 WAL_PAGES = 10_000
 # ... and the size it is cut back to after a checkpoint, not left at its largest.
 WAL_BYTES_KEPT = 16 * 1024 * 1024
-# Values in one `IN (...)` list, well under SQLite's bound on parameters.
+# Values in one `IN (...)` list, well under SQLite's bound on parameters (32,766).
 CHUNK = 900
+# Parameters in one multi-row INSERT (see insert_rows), under that bound.
+MAX_PARAMETERS = 30_000
 
 T = TypeVar("T")
 
@@ -122,3 +124,17 @@ def chunks(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
         yield chunk, ",".join("?" * len(chunk))
+
+
+def insert_rows(
+    conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], width: int,
+    tail: str = "",
+) -> None:
+    """Rows in statements of many VALUES each, not one statement step per row: the
+    per-row work of the sqlite3 module and of stepping a statement was a tenth of a
+    refresh's writing (measured on 10,000 articles)."""
+    per_statement = MAX_PARAMETERS // width
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = ",".join(["(" + ",".join("?" * width) + ")"] * len(chunk))
+        conn.execute(f"{head} {values}{tail}", [value for row in chunk for value in row])
