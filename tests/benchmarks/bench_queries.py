@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cache_builder import cached_profile, import_library, median, percentile
+from cache_builder import cached_profile, median, percentile
 
 WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -89,12 +89,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     profile = cached_profile(args.articles, args.feeds)
-    library_class, real_related = import_library()
+    from tuireader.library import Library
+
     print(
         f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
         f" {time.strftime('%Y-%m-%d %H:%M %Z')}; cache {profile}"
     )
-    library = library_class.open(profile)
+    library = Library.open(profile)
     try:
         conn = library.db.conn
         total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -120,7 +121,7 @@ def main() -> None:
         worst_related = sorted(zip(related_ms, ids, strict=True), reverse=True)[:5]
     finally:
         library.close()
-    print(f"{total:,} articles; related module {'real' if real_related else 'MISSING (stub)'}")
+    print(f"{total:,} articles")
     print(
         f"search:  p50 {median(search_ms):.1f} ms, p95 {percentile(search_ms, 0.95):.1f} ms,"
         f" max {max(search_ms):.1f} ms, cold first {cold_search:.1f} ms"

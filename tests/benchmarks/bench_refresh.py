@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -43,7 +44,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cache_builder import (
     REPO,
     TreeCPU,
-    import_library,
     median,
     proc_cpu,
 )
@@ -66,8 +66,9 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> list[dict[str, object]]
     if mode == "pages-one-core":
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     setup_started = time.perf_counter()
-    library_class, real_related = import_library()
-    library = library_class.open(data_dir)
+    from tuireader.library import Library
+
+    library = Library.open(data_dir)
     if not library.feeds(with_counts=False):
         urls = urls_file.read_text().split()
         with library.db.transaction() as conn:
@@ -82,7 +83,6 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> list[dict[str, object]]
     library.close()
     for result in results:
         result["setup"] = setup
-        result["related"] = real_related
     return results
 
 
@@ -129,8 +129,8 @@ def _timed_refresh(library: Any, mode: str) -> dict[str, object]:
 class Profiles:
     """cProfile of the refresh's event loop and, apart, of its writer thread, written as
     DIR/<mode>-<n>-loop.prof and DIR/<mode>-<n>-writer.prof, n counting the refreshes
-    of that mode (feeds-twice: 1 the first, 2 the second; feeds: the one in a new
-    process); no DIR: no profiling.
+    of that mode already in DIR (feeds-twice: odd n a first refresh, even n the second
+    one after it; feeds: the one in a new process); no DIR: no profiling.
 
     Profiling slows the run: its times are not the benchmark's figures.
     """
@@ -270,12 +270,10 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
                 f" (cpu {cold['cpu_self']:.2f})",
                 flush=True,
             )
-        if not firsts[0]["related"]:
-            print("  (tuireader.related not landed: a no-op stand-in indexed nothing)")
-        floor = (args.feeds / 16) * args.latency
+        floor = math.ceil(args.feeds / 16) * args.latency  # whole rounds of 16 requests
         cli_first: list[tuple[float, float]] = []
         cli_second: list[tuple[float, float]] = []
-        for run in range(args.runs if firsts[0]["related"] else 0):
+        for run in range(args.runs):
             data_dir = work / f"cli-{run}"
             run_child_setup(data_dir, urls_file)
             cli_first.append(run_cli(data_dir, pages=False))
@@ -468,8 +466,9 @@ def main() -> None:
     if args.child:
         mode, data_dir, urls = args.child
         if mode == "setup":
-            library_class, _real = import_library()
-            library = library_class.open(Path(data_dir))
+            from tuireader.library import Library
+
+            library = Library.open(Path(data_dir))
             with library.db.transaction() as conn:
                 from tuireader.storage import feeds as feed_store
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cache_builder import cached_profile, copy_profile, import_library, median, percentile
+from cache_builder import cached_profile, copy_profile, median, percentile
 from feed_farm import FeedFarm
 
 SIZE = (160, 48)
@@ -185,7 +185,8 @@ def main() -> None:
     parser.add_argument("--no-refresh", action="store_true")
     args = parser.parse_args()
     source = cached_profile(args.articles, args.feeds)
-    library_class, _real = import_library()
+    from tuireader.library import Library
+
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
           f" {time.strftime('%Y-%m-%d %H:%M %Z')}")
     with tempfile.TemporaryDirectory(prefix="tuireader-bench-ui-") as tmp:
@@ -202,7 +203,7 @@ def main() -> None:
                         conn.execute(
                             "UPDATE feeds SET url = ?, etag = NULL, last_modified = NULL,"
                             " fetch_pages = 1 WHERE id = ?", (url, index))
-            library = library_class.open(profile)
+            library = Library.open(profile)
             try:
                 results = asyncio.run(measure(library, args.steps, farm))
             finally:

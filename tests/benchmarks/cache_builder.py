@@ -28,7 +28,6 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -467,60 +466,26 @@ def entry_of(item: Item) -> ParsedEntry:
     )
 
 
-def import_library() -> tuple[type, bool]:
-    """`tuireader.library.Library`, and whether the real related module is in.
-
-    Until `tuireader/related.py` lands, a no-op stand-in lets the refresh and
-    storage benchmarks run; their output says so.
-    """
-    import types
-
-    try:
-        if os.environ.get("TUIREADER_BENCH_NO_RELATED"):
-            raise ImportError("related indexing switched off for a breakdown")
-        import tuireader.related  # noqa: F401
-
-        real = True
-    except ImportError:
-        stub = types.ModuleType("tuireader.related")
-        stub.index_article = lambda conn, article_id: None  # type: ignore[attr-defined]
-        stub.store_features = lambda conn, article_id, features: None  # type: ignore[attr-defined]
-        stub.store_many_features = lambda conn, items: None  # type: ignore[attr-defined]
-        stub.find_related = lambda conn, article_id, limit=10: []  # type: ignore[attr-defined]
-        stub.story_outlets = lambda conn, article_id: []  # type: ignore[attr-defined]
-        sys.modules["tuireader.related"] = stub
-        real = False
-    from tuireader.library import Library
-
-    return Library, real
-
-
 # New articles per related-index group: what one feed fetch brings.
 GROUP = 20
 
 
-def _related_indexer() -> Callable[[sqlite3.Connection, list[int]], None] | None:
-    """Index new articles as a refresh does: features of title and text, stored a feed's worth
-    at a time."""
-    try:
-        from tuireader import related
-    except ImportError:
-        return None
+def _index_new(conn: sqlite3.Connection, article_ids: list[int]) -> None:
+    """Index new articles as a refresh does: features of title and text, stored a feed's
+    worth at a time."""
+    from tuireader import related
 
-    def index(conn: sqlite3.Connection, article_ids: list[int]) -> None:
-        for start in range(0, len(article_ids), GROUP):
-            group = article_ids[start : start + GROUP]
-            rows = conn.execute(
-                "SELECT id, title, content_text, summary FROM articles"
-                f" WHERE id IN ({','.join('?' * len(group))}) ORDER BY id",
-                group,
-            ).fetchall()
-            related.store_many_features(conn, [
-                (article_id, related.article_features(title, text or summary))
-                for article_id, title, text, summary in rows
-            ])
-
-    return index
+    for start in range(0, len(article_ids), GROUP):
+        group = article_ids[start : start + GROUP]
+        rows = conn.execute(
+            "SELECT id, title, content_text, summary FROM articles"
+            f" WHERE id IN ({','.join('?' * len(group))}) ORDER BY id",
+            group,
+        ).fetchall()
+        related.store_many_features(conn, [
+            (article_id, related.article_features(title, text or summary))
+            for article_id, title, text, summary in rows
+        ])
 
 
 def build_cache(
@@ -543,7 +508,6 @@ def build_cache(
         "[articles]\nkeep_days = 0\nkeep_per_feed = 0\n", encoding="utf-8"
     )
     db = Database(data_dir / "tuireader.db")
-    index_new = _related_indexer()
     corpus = Corpus(seed)
     rng = random.Random(seed + 1)
     per_feed, extra = divmod(articles, feeds)
@@ -563,8 +527,7 @@ def build_cache(
             new_ids = article_store.insert_entries(
                 conn, feed.id, feed.title, (entry_of(i) for i in items), False
             )
-            if index_new is not None:
-                index_new(conn, new_ids)
+            _index_new(conn, new_ids)
             read = [i for i in new_ids if rng.random() < read_share]
             article_store.set_read(conn, read, True)
         written += len(new_ids)
@@ -578,7 +541,6 @@ def build_cache(
         "articles": written,
         "feeds": feeds,
         "seed": seed,
-        "related": index_new is not None,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -607,18 +569,17 @@ def cached_profile(articles: int = 100_000, feeds: int = 500, seed: int = 1) -> 
 
     Benchmarks that write must copy it first (`copy_profile`).
     """
-    related_ready = _related_indexer() is not None
-    name = f"cache-{articles}-{feeds}-{seed}-{_code_fingerprint()}" + (
-        "" if related_ready else "-norelated"
-    )
+    name = f"cache-{articles}-{feeds}-{seed}-{_code_fingerprint()}"
     target = BENCH_ROOT / name
     marker = target / "built.json"
     if marker.exists():
         return target
-    older = _older_build(articles, feeds, seed, related_ready)
-    if older is not None and not os.environ.get("TUIREADER_BENCH_REBUILD"):
+    # Only when asked: a build from older related code holds that code's index rows,
+    # so its search and related figures are not this code's.
+    older = _older_build(articles, feeds, seed) if os.environ.get("TUIREADER_BENCH_REUSE") else None
+    if older is not None:
         print(f"using {older}, built before the last change to the schema or related code,"
-              " migrated in place (TUIREADER_BENCH_REBUILD=1 to rebuild)", file=sys.stderr)
+              " migrated in place (TUIREADER_BENCH_REUSE is set)", file=sys.stderr)
         from tuireader.storage import Database
 
         Database(older / "tuireader.db").close()  # runs the newer migrations, as the app would
@@ -634,16 +595,13 @@ def cached_profile(articles: int = 100_000, feeds: int = 500, seed: int = 1) -> 
     return target
 
 
-def _older_build(articles: int, feeds: int, seed: int, related_ready: bool) -> Path | None:
+def _older_build(articles: int, feeds: int, seed: int) -> Path | None:
     """The newest complete build of these parameters that migrations can bring up to date."""
     from tuireader.storage.schema import MIGRATIONS
 
-    suffix = "" if related_ready else "-norelated"
     found = []
     for folder in BENCH_ROOT.glob(f"cache-{articles}-{feeds}-{seed}-*"):
-        if not (folder / "built.json").exists() or not folder.name.endswith(suffix or "") or (
-            not suffix and folder.name.endswith("-norelated")
-        ):
+        if not (folder / "built.json").exists():
             continue
         with closing(sqlite3.connect(folder / "tuireader.db")) as conn, conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
