@@ -95,9 +95,6 @@ def test_pages_are_fetched_cleaned_and_searchable(
     assert "ultrasound" in hits[0].snippet
     assert library.search("teaser") == []  # the feed's text left the index with the page
     # Every article is in the index once (new rows are put there by hand, not by a trigger).
-    conn = library.db.conn
-    indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
-    assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
     assert_search_index_matches(library)
 
 
@@ -121,25 +118,19 @@ def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
                 for i in range(2)
             ]))
 
-    def indexed_once() -> None:
-        conn = library.db.conn
-        indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
-        assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
-        assert_search_index_matches(library)
-
     try:
         serve("a")
         for n in range(12):
             library.add_feed(httpserver.url_for(f"/feed{n}"))
         assert library.refresh_sync(fetch_pages=False).new_articles == 24
-        indexed_once()
+        assert_search_index_matches(library)
         for n in range(12):
             assert {hit.article.title for hit in library.search(f"zorblata{n}")} == {
                 f"Item a{n}0", f"Item a{n}1"
             }
         serve("b")  # each feed now lists two new items: the two old ones are pruned
         assert library.refresh_sync(fetch_pages=False).new_articles == 24
-        indexed_once()
+        assert_search_index_matches(library)
         assert library.count(View()) == 24
         assert library.search("zorblata3") == []
         assert len(library.search("zorblatb3")) == 2
@@ -148,9 +139,13 @@ def test_many_feeds_reach_search_once_and_pruning_keeps_it_in_step(
 
 
 def assert_search_index_matches(library: Library) -> None:
-    """FTS5's own check of the full-text index against the articles it indexes: a row
-    deleted from the index that was never put in, or one left out, fails it."""
-    library.db.conn.execute(
+    """Every article is in the full-text index once, and FTS5's own check of the index
+    against the articles passes: a row deleted from the index that was never put in,
+    or one left out, fails it."""
+    conn = library.db.conn
+    indexed = conn.execute("SELECT id FROM articles_fts_docsize ORDER BY id").fetchall()
+    assert indexed == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+    conn.execute(
         "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
     )
 
