@@ -124,20 +124,30 @@ def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
     thread.join(5)
 
 
+def fetch_many(base: str, count: int, jobs: int) -> list[str | bytes]:
+    """`count` feeds of `base` fetched at once by one client of `jobs` connections: each
+    body, or the reason it failed."""
+
+    async def run() -> list[str | bytes]:
+        async with make_client(Limits(jobs=jobs)) as client:
+            outcomes = await asyncio.gather(
+                *(fetch(client, f"{base}/feed/{n}.xml", max_bytes=10_000, total_timeout=10)
+                  for n in range(count)),
+                return_exceptions=True,
+            )
+        return [
+            str(outcome) if isinstance(outcome, BaseException) else outcome.body
+            for outcome in outcomes
+        ]
+
+    return asyncio.run(run())
+
+
 def test_the_pool_keeps_to_its_size_and_reuses_connections(
     keep_alive_server: tuple[str, dict[str, int]],
 ) -> None:
     base, seen = keep_alive_server
-
-    async def fetch_many() -> list[bytes]:
-        async with make_client(Limits(jobs=4)) as client:
-            responses = await asyncio.gather(*(
-                fetch(client, f"{base}/feed/{n}.xml", max_bytes=10_000, total_timeout=10)
-                for n in range(40)
-            ))
-        return [response.body for response in responses]
-
-    assert asyncio.run(fetch_many()) == [BODY] * 40
+    assert fetch_many(base, 40, jobs=4) == [BODY] * 40
     assert seen["peak"] == 4  # all four used, never more
     assert seen["connections"] == 4  # then kept and reused
 
@@ -152,3 +162,22 @@ def test_readable_means_data_or_a_hang_up_waiting() -> None:
         assert not _readable(ours.fileno())
         theirs.close()
         assert _readable(ours.fileno())
+
+
+def test_a_name_that_does_not_resolve_is_looked_up_once(
+    lookups: tuple[list[str], threading.Event],
+) -> None:
+    asked, _release = lookups
+    assert fetch_many("http://gone.invalid", 30, jobs=8) == ["host not found (offline?)"] * 30
+    assert asked.count("gone.invalid") == 1
+
+
+def test_a_named_host_that_resolves_is_served_as_before(
+    keep_alive_server: tuple[str, dict[str, int]], lookups: tuple[list[str], threading.Event],
+) -> None:
+    base, seen = keep_alive_server
+    named = base.replace("127.0.0.1", "localhost")
+    asked, _release = lookups
+    assert fetch_many(named, 20, jobs=4) == [BODY] * 20
+    assert seen["connections"] == 4
+    assert 1 <= asked.count("localhost") <= 4  # one per connection made, none per request

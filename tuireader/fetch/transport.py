@@ -15,9 +15,12 @@ refresh's writer thread was busy the event loop then waited up to a switch
 interval to get it back, ~40 times per request: 1.6 s of a first refresh.
 """
 
+import asyncio
 import ctypes
 import functools
+import ipaddress
 import select
+import socket
 import ssl
 import sys
 import typing
@@ -90,17 +93,53 @@ def _readable(fd: int) -> bool:
 
 
 class _Backend(httpcore.AsyncNetworkBackend):
+    """anyio's backend, where a host name that does not resolve is looked up once.
+
+    A failed request keeps no connection, so each feed of a host that does not
+    resolve (the network is down, a host is gone) looked its name up again:
+    500 feeds of one such host took 86 s here, and quitting the app waited for
+    the lookups still queued. Now, while a host's first connection is being
+    made, the others to that host wait for it; if its name did not resolve,
+    they fail at once with the same error, for as long as this client lives
+    (one refresh). The cost: at a refresh's start, the other connections to a
+    host wait for its first one's connect. Addresses need no lookup and are never held back.
+    """
+
     def __init__(self) -> None:
         self._inner = httpcore.AnyIOBackend()
+        # host -> its first connection's outcome: the lookup error, or None if it resolved
+        self._first: dict[str, asyncio.Future[OSError | None]] = {}
 
     async def connect_tcp(
         self, host: str, port: int, timeout: float | None = None,
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        return _Stream(
-            await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        )
+        def connect() -> typing.Awaitable[httpcore.AsyncNetworkStream]:
+            return self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+
+        if _is_address(host):
+            return _Stream(await connect())
+        first = self._first.get(host)
+        if first is not None:
+            failed = await asyncio.shield(first)  # a waiter's cancel is its own
+            if failed is not None:
+                # Raised as httpcore maps anyio's errors, inside the handler: its pool
+                # clears the cause, and fetch reads the reason from the context.
+                try:
+                    raise socket.gaierror(failed.errno, failed.strerror)
+                except socket.gaierror as again:
+                    raise httpcore.ConnectError(str(again)) from again
+            return _Stream(await connect())
+        first = self._first[host] = asyncio.get_running_loop().create_future()
+        unresolved: OSError | None = None
+        try:
+            return _Stream(await connect())
+        except httpcore.ConnectError as error:
+            unresolved = _lookup_error(error)
+            raise
+        finally:  # the others go on, each on its own, unless the name did not resolve
+            first.set_result(unresolved)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None,
@@ -110,6 +149,26 @@ class _Backend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _lookup_error(error: BaseException) -> OSError | None:
+    """The name-lookup failure under a connect error (anyio's, wrapped by httpcore)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class _Pool(httpcore.AsyncConnectionPool):
