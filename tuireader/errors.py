@@ -27,3 +27,7 @@ class StorageError(TuireaderError):
 
 class ExtractError(TuireaderError):
     """A page could not be cleaned into an article; the message says why."""
+
+
+class RefreshStopped(TuireaderError):
+    """A refresh ended early because its caller asked (the app quit, or started another)."""

@@ -5,7 +5,9 @@ the core is a function over those. Nothing here imports Textual.
 """
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,7 @@ from urllib.parse import urlsplit
 
 from tuireader import related
 from tuireader.config import Config, load_config
-from tuireader.errors import StorageError, UserError
+from tuireader.errors import RefreshStopped, StorageError, UserError
 from tuireader.models import (
     Article,
     ArticleRow,
@@ -33,6 +35,9 @@ from tuireader.text import clean_line, is_web_url
 
 if TYPE_CHECKING:
     from tuireader.refresh import ProgressCallback
+
+# How often a running refresh_sync asks its caller whether to stop.
+STOP_POLL_SECONDS = 0.1
 
 # The refresh machinery (httpx, the pool) and OPML (lxml) are imported where
 # they are used, so opening the app on a big cache does not wait for them.
@@ -229,9 +234,32 @@ class Library:
         )
         return await runner.run()
 
-    def refresh_sync(self, **kwargs: object) -> RefreshReport:
-        """`refresh` for callers without an event loop (CLI, worker threads)."""
-        return asyncio.run(self.refresh(**kwargs))  # type: ignore[arg-type]
+    def refresh_sync(
+        self, *, stop: "Callable[[], bool] | None" = None, **kwargs: object
+    ) -> RefreshReport:
+        """`refresh` for callers without an event loop (CLI, worker threads), on a loop
+        of its own whose name lookups never hold up its end (see fetch.lookups).
+
+        `stop` is asked every STOP_POLL_SECONDS; once it says yes the refresh is
+        cancelled (what is stored stays stored) and RefreshStopped is raised.
+        """
+        return asyncio.run(self._refresh_until_stopped(stop, kwargs))
+
+    async def _refresh_until_stopped(
+        self, stop: "Callable[[], bool] | None", kwargs: dict[str, object]
+    ) -> RefreshReport:
+        from tuireader.fetch.lookups import LookupThreads
+
+        asyncio.get_running_loop().set_default_executor(LookupThreads())
+        refresh = asyncio.ensure_future(self.refresh(**kwargs))  # type: ignore[arg-type]
+        while stop is not None and not refresh.done():
+            await asyncio.wait([refresh], timeout=STOP_POLL_SECONDS)
+            if not refresh.done() and stop():
+                refresh.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresh
+                raise RefreshStopped("the refresh was stopped")
+        return await refresh
 
 
 def validate_feed_url(url: str) -> str:

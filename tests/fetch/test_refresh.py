@@ -1,6 +1,8 @@
 """The real refresh against a real HTTP server on 127.0.0.1 and a real SQLite file."""
 
 import json
+import threading
+import time
 from array import array
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +12,7 @@ from feedkit import STORY, atom, page, rdf, rss
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tuireader.errors import StorageError
+from tuireader.errors import RefreshStopped, StorageError
 from tuireader.library import Library
 from tuireader.models import ParsedEntry, ParsedFeed, View
 from tuireader.paths import Paths
@@ -376,3 +378,40 @@ def test_per_feed_page_fetching_can_be_turned_off(
     report = library.refresh_sync()
     assert report.pages_cleaned == report.pages_failed == 0
     assert all(entry[0].url.endswith("/feed") for entry in httpserver.log)
+
+
+def test_a_stopped_refresh_ends_while_name_lookups_hang(
+    library: Library, httpserver: HTTPServer, lookups: tuple[list[str], threading.Event],
+) -> None:
+    """Quitting mid-refresh with the network gone: the refresh ends when asked, not when
+    the lookups it started give up; what it stored before stays stored."""
+    asked, release = lookups
+    serve_feed(httpserver, "/feed", rss("Reachable", items(httpserver, 2)))
+    library.add_feed(httpserver.url_for("/feed"))
+    assert library.refresh_sync(fetch_pages=False).new_articles == 2
+    for n in range(3):
+        library.add_feed(f"http://stuck.invalid/feed/{n}.xml")
+    asked_to_stop = threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def refresh() -> None:
+        try:
+            library.refresh_sync(fetch_pages=False, stop=asked_to_stop.is_set)
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=refresh, daemon=True)
+    thread.start()
+    for _ in range(500):  # until the lookup has started (and hangs)
+        if "stuck.invalid" in asked:
+            break
+        time.sleep(0.01)
+    asked_to_stop.set()
+    thread.join(10)
+    still_running = thread.is_alive()
+    release.set()
+    assert not still_running
+    assert len(outcome) == 1 and isinstance(outcome[0], RefreshStopped)
+    assert {row.title for row in library.page(View())} == {"Story a0", "Story a1"}

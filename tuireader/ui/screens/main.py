@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tuireader.errors import TuireaderError
+from tuireader.errors import RefreshStopped, TuireaderError
 from tuireader.library import Library
 from tuireader.models import (
     Article,
@@ -54,10 +54,6 @@ from tuireader.ui.widgets import (
 
 RELOAD_EVERY_SECONDS = 1.0
 PROGRESS_EVERY_SECONDS = 0.2  # refresh progress reaches the status bar at most 5 times a second
-
-
-class RefreshCancelled(Exception):
-    """Raised from the progress callback to stop a refresh whose worker was cancelled."""
 
 
 class MainScreen(Screen[None]):
@@ -322,8 +318,6 @@ class MainScreen(Screen[None]):
         def progress(step: Progress) -> None:
             """Gather steps; the screen hears of them at most every PROGRESS_EVERY_SECONDS."""
             nonlocal changed, last_step
-            if worker.is_cancelled:
-                raise RefreshCancelled
             with lock:
                 last_step = step
                 if step.result is not None:
@@ -336,8 +330,10 @@ class MainScreen(Screen[None]):
         report: RefreshReport | None = None
         failed = ""
         try:
-            report = self.library.refresh_sync(feed_ids=feed_ids, progress=progress)
-        except RefreshCancelled:
+            report = self.library.refresh_sync(
+                feed_ids=feed_ids, progress=progress, stop=lambda: worker.is_cancelled
+            )
+        except RefreshStopped:  # the app is quitting, or a new refresh replaced this one
             return
         except TuireaderError as error:
             failed = str(error)
