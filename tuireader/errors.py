@@ -30,4 +30,4 @@ class ExtractError(TuireaderError):
 
 
 class RefreshStopped(TuireaderError):
-    """A refresh ended early because its caller asked (the app quit, or started another)."""
+    """A refresh ended early because its caller asked (the app is quitting)."""

@@ -5,7 +5,6 @@ the core is a function over those. Nothing here imports Textual.
 """
 
 import asyncio
-import contextlib
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 
 from tuireader import related
 from tuireader.config import Config, load_config
-from tuireader.errors import RefreshStopped, StorageError, UserError
+from tuireader.errors import RefreshStopped, StorageError, TuireaderError, UserError
 from tuireader.models import (
     Article,
     ArticleRow,
@@ -256,8 +255,13 @@ class Library:
             await asyncio.wait([refresh], timeout=STOP_POLL_SECONDS)
             if not refresh.done() and stop():
                 refresh.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                try:
                     await refresh
+                except asyncio.CancelledError:
+                    if asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                        raise  # this loop is being stopped too (Ctrl-C)
+                except TuireaderError:  # a write cut short: nothing to tell, it was stopped
+                    pass
                 raise RefreshStopped("the refresh was stopped")
         return await refresh
 

@@ -384,7 +384,7 @@ def test_a_stopped_refresh_ends_while_name_lookups_hang(
     library: Library, httpserver: HTTPServer, lookups: tuple[list[str], threading.Event],
 ) -> None:
     """Quitting mid-refresh with the network gone: the refresh ends when asked, not when
-    the lookups it started give up; what it stored before stays stored."""
+    the lookups it started give up, and the articles already stored stay."""
     asked, release = lookups
     serve_feed(httpserver, "/feed", rss("Reachable", items(httpserver, 2)))
     library.add_feed(httpserver.url_for("/feed"))
@@ -408,6 +408,7 @@ def test_a_stopped_refresh_ends_while_name_lookups_hang(
         if "stuck.invalid" in asked:
             break
         time.sleep(0.01)
+    assert "stuck.invalid" in asked
     asked_to_stop.set()
     thread.join(10)
     still_running = thread.is_alive()

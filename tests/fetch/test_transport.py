@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tuireader.fetch.http import fetch, make_client
+from tuireader.fetch.lookups import LookupThreads
 from tuireader.fetch.transport import _readable
 from tuireader.models import Limits
 
@@ -124,12 +125,15 @@ def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
     thread.join(5)
 
 
-def fetch_many(base: str, count: int, jobs: int) -> list[str | bytes]:
-    """`count` feeds of `base` fetched at once by one client of `jobs` connections: each
-    body, or the reason it failed."""
+def fetch_many(
+    base: str, count: int, jobs: int, connect_timeout: float = 10.0
+) -> list[str | bytes]:
+    """`count` feeds of `base` fetched at once by one client of `jobs` connections, on a
+    loop whose lookups run as a refresh's do: each body, or the reason it failed."""
 
     async def run() -> list[str | bytes]:
-        async with make_client(Limits(jobs=jobs)) as client:
+        asyncio.get_running_loop().set_default_executor(LookupThreads())
+        async with make_client(Limits(jobs=jobs, connect_timeout=connect_timeout)) as client:
             outcomes = await asyncio.gather(
                 *(fetch(client, f"{base}/feed/{n}.xml", max_bytes=10_000, total_timeout=10)
                   for n in range(count)),
@@ -176,8 +180,19 @@ def test_a_named_host_that_resolves_is_served_as_before(
     keep_alive_server: tuple[str, dict[str, int]], lookups: tuple[list[str], threading.Event],
 ) -> None:
     base, seen = keep_alive_server
-    named = base.replace("127.0.0.1", "localhost")
+    named = base.replace("127.0.0.1", "farm.test")
     asked, _release = lookups
     assert fetch_many(named, 20, jobs=4) == [BODY] * 20
     assert seen["connections"] == 4
-    assert 1 <= asked.count("localhost") <= 4  # one per connection made, none per request
+    assert asked.count("farm.test") == 4  # one per connection made, none per request
+
+
+def test_a_host_whose_connect_timed_out_fails_at_once_after(
+    lookups: tuple[list[str], threading.Event],
+) -> None:
+    """A lookup that hangs (the network gone): the first connection times out, and the
+    host's other feeds fail with it instead of each waiting out its own lookup."""
+    asked, _release = lookups
+    reasons = fetch_many("http://stuck.invalid", 12, jobs=4, connect_timeout=0.3)
+    assert reasons == ["timed out (ConnectTimeout)"] * 12
+    assert asked.count("stuck.invalid") == 1

@@ -4,8 +4,9 @@ asyncio resolves host names with getaddrinfo in the loop's default executor,
 and a loop's end (asyncio.run) and the interpreter's exit wait for every call
 it queued to run. With the network gone, lookups can take seconds each: a
 refresh stopped by quitting the app waited ~10 s for the ones already queued.
-Here each call runs in a daemon thread of its own (a refresh holds at most
-one per connection), and shutting down waits for none of them.
+Here each call runs in a daemon thread of its own, and shutting down waits
+for none of them. A refresh makes few calls: a lookup as a connection opens
+(one per host at a time, see transport._Backend) and the pool's start.
 """
 
 import threading

@@ -23,7 +23,9 @@ import select
 import socket
 import ssl
 import sys
+import time
 import typing
+from dataclasses import dataclass
 
 import httpcore
 import httpx
@@ -92,23 +94,37 @@ def _readable(fd: int) -> bool:
     return _POLL(ctypes.byref(entry), 1, 0) != 0
 
 
+# A host whose first connection did not resolve or timed out fails at once for this
+# long, then one connection tries again: a DNS blip costs at most this much.
+REPEAT_FAILURE_SECONDS = 30.0
+
+
+@dataclass
+class _Gate:
+    """A host's first connection: what its failure was (None: it connected, or failed
+    some other way), and when it ended."""
+
+    outcome: "asyncio.Future[BaseException | None]"
+    ended: float = 0.0
+
+
 class _Backend(httpcore.AsyncNetworkBackend):
-    """anyio's backend, where a host name that does not resolve is looked up once.
+    """anyio's backend, where a dead host costs one lookup, not one per feed.
 
     A failed request keeps no connection, so each feed of a host that does not
     resolve (the network is down, a host is gone) looked its name up again:
-    500 feeds of one such host took 86 s here, and quitting the app waited for
-    the lookups still queued. Now, while a host's first connection is being
-    made, the others to that host wait for it; if its name did not resolve,
-    they fail at once with the same error, for as long as this client lives
-    (one refresh). The cost: at a refresh's start, the other connections to a
-    host wait for its first one's connect. Addresses need no lookup and are never held back.
+    500 feeds of one such host took 86 s here. Now, while a host's first
+    connection is being made, the others to that host wait for it (no longer
+    than their own connect timeout); if its name did not resolve or it timed
+    out, they and the ones after fail at once with the same error for
+    REPEAT_FAILURE_SECONDS. The cost: at a refresh's start, the other
+    connections to a host wait for its first one's connect. Addresses need no
+    lookup and are never held back.
     """
 
     def __init__(self) -> None:
         self._inner = httpcore.AnyIOBackend()
-        # host -> its first connection's outcome: the lookup error, or None if it resolved
-        self._first: dict[str, asyncio.Future[OSError | None]] = {}
+        self._gates: dict[str, _Gate] = {}
 
     async def connect_tcp(
         self, host: str, port: int, timeout: float | None = None,
@@ -120,26 +136,29 @@ class _Backend(httpcore.AsyncNetworkBackend):
 
         if _is_address(host):
             return _Stream(await connect())
-        first = self._first.get(host)
-        if first is not None:
-            failed = await asyncio.shield(first)  # a waiter's cancel is its own
-            if failed is not None:
-                # Raised as httpcore maps anyio's errors, inside the handler: its pool
-                # clears the cause, and fetch reads the reason from the context.
-                try:
-                    raise socket.gaierror(failed.errno, failed.strerror)
-                except socket.gaierror as again:
-                    raise httpcore.ConnectError(str(again)) from again
-            return _Stream(await connect())
-        first = self._first[host] = asyncio.get_running_loop().create_future()
-        unresolved: OSError | None = None
+        gate = self._gates.get(host)
+        if gate is not None:
+            try:  # a waiter's cancel or timeout is its own, not the first connection's
+                failure = await asyncio.wait_for(asyncio.shield(gate.outcome), timeout)
+            except TimeoutError:
+                raise httpcore.ConnectTimeout(f"timed out connecting to {host}") from None
+            if failure is None:
+                return _Stream(await connect())
+            if time.monotonic() - gate.ended < REPEAT_FAILURE_SECONDS:
+                _repeat(failure)
+        gate = self._gates[host] = _Gate(asyncio.get_running_loop().create_future())
+        failure = None
         try:
             return _Stream(await connect())
-        except httpcore.ConnectError as error:
-            unresolved = _lookup_error(error)
+        except httpcore.ConnectTimeout as error:
+            failure = error
             raise
-        finally:  # the others go on, each on its own, unless the name did not resolve
-            first.set_result(unresolved)
+        except httpcore.ConnectError as error:
+            failure = _lookup_error(error)
+            raise
+        finally:
+            gate.ended = time.monotonic()
+            gate.outcome.set_result(failure)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None,
@@ -157,6 +176,17 @@ def _is_address(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _repeat(failure: BaseException) -> typing.NoReturn:
+    """A first connection's failure raised again, as httpcore raises anyio's: inside
+    the handler (its pool clears the cause; fetch reads the reason from the context)."""
+    if isinstance(failure, socket.gaierror):
+        try:
+            raise socket.gaierror(failure.errno, failure.strerror)
+        except socket.gaierror as again:
+            raise httpcore.ConnectError(str(again)) from again
+    raise httpcore.ConnectTimeout(str(failure))
 
 
 def _lookup_error(error: BaseException) -> OSError | None:

@@ -333,7 +333,7 @@ class MainScreen(Screen[None]):
             report = self.library.refresh_sync(
                 feed_ids=feed_ids, progress=progress, stop=lambda: worker.is_cancelled
             )
-        except RefreshStopped:  # the app is quitting, or a new refresh replaced this one
+        except RefreshStopped:  # the app is quitting
             return
         except TuireaderError as error:
             failed = str(error)
