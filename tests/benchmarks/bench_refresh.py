@@ -7,7 +7,8 @@ feeds: 500 feeds x 20 items, 100 ms per request, default settings. Each run
 is a fresh process (pool and forkserver start count) on a fresh profile:
 first refresh (everything new), then a second one (every feed answers 304)
 in the same process, as the app refreshes again; then the second one again
-in a new process (imports count). Wall time is the `Library.refresh` call;
+in a new process (imports count); then the same all-304 pass by raw sockets
+and by a bare httpx client (yardsticks.py). Wall time is the `Library.refresh` call;
 CPU is that process plus its pool workers. The same refresh through the CLI
 (`tuireader refresh --no-articles`, interpreter start and imports included)
 is timed from outside.
@@ -48,6 +49,7 @@ from cache_builder import (
     proc_cpu,
 )
 from feed_farm import FeedFarm
+from yardsticks import all_304
 
 TUIREADER = str(Path(sys.executable).parent / "tuireader")
 PROFILE_ENV = "TUIREADER_BENCH_PROFILE"
@@ -253,6 +255,8 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
         urls_file = work / "urls.txt"
         urls_file.write_text("\n".join(farm.feed_urls()))
         firsts, seconds, colds = [], [], []
+        raw: list[tuple[float, float]] = []
+        bare: list[tuple[float, float]] = []
         for run in range(args.runs):
             data_dir = work / f"feeds-{run}"
             first, second = run_child("feeds-twice", data_dir, urls_file)
@@ -263,11 +267,14 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
             firsts.append(first)
             seconds.append(second)
             colds.append(cold)
+            raw.append(all_304(farm.feed_urls(), "raw"))
+            bare.append(all_304(farm.feed_urls(), "httpx"))
             print(
                 f"  run {run}: first {first['wall']:.2f} s (cpu {first['cpu_self']:.2f}"
                 f" + workers {first['cpu_workers']:.2f}), second {second['wall']:.2f} s"
                 f" (cpu {second['cpu_self']:.2f}), second in a new process {cold['wall']:.2f} s"
-                f" (cpu {cold['cpu_self']:.2f})",
+                f" (cpu {cold['cpu_self']:.2f}); all 304 by raw sockets {raw[-1][0]:.2f} s,"
+                f" by bare httpx {bare[-1][0]:.2f} s",
                 flush=True,
             )
         floor = math.ceil(args.feeds / 16) * args.latency  # whole rounds of 16 requests
@@ -328,6 +335,15 @@ def bench_feeds(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
             "",
         )
     )
+    for name, pairs in (
+        ("raw sockets, 16 keep-alive connections (the farm's floor)", raw),
+        ("a bare httpx.AsyncClient, 16 at a time", bare),
+    ):
+        rows.append((
+            f"  yardstick, all 304: {name}", "",
+            f"{median([w for w, _c in pairs]):.2f} s, cpu {median([c for _w, c in pairs]):.2f} s",
+            "",
+        ))
     first_cli = median([w for w, _c in cli_first]) if cli_first else wall(firsts)
     second_cli = median([w for w, _c in cli_second]) if cli_second else wall(colds)
     rows.append(
