@@ -237,8 +237,8 @@ class Library:
         self, *, feed_ids: list[int] | None = None,
         progress: "ProgressCallback | None" = None, stop: "Callable[[], bool] | None" = None,
     ) -> RefreshReport:
-        """`refresh` in a process of its own (see refresh_child), for the app: its screen
-        keeps the GIL. Raises RefreshStopped once `stop()` says so."""
+        """`refresh` in a process of its own (see refresh_child): the app's, whose screen
+        it must not slow down. Raises RefreshStopped once `stop()` says so."""
         from tuireader.refresh_child import refresh_in_child
 
         return refresh_in_child(

@@ -1,42 +1,31 @@
-"""A refresh in a process of its own, so that the screen keeps its GIL.
+"""A refresh in a process of its own, so that it never takes the GIL from the screen.
 
 Run inside the app, a refresh's event loop and writer thread held the app's
 GIL most of the time: while 2,000 pages came in, a key press waited behind
-them (p95 125-303 ms, the slowest 0.6 s). The child opens the same profile
+them (p95 125 ms, the slowest 0.5 s). The child opens the same profile
 (SQLite in WAL lets the app read while it writes), runs the refresh with a
 pool of its own, and sends each progress step and then the report back
-through a pipe; the app's thread only receives them. Stopped, or when the
-app is gone, the child ends its refresh and its pool within a second, or is
-killed: what it committed stays committed, a kill loses at most the group
-being written (see refresh.Writer), and pages left pending are fetched by
-the next refresh.
-
-The cost is a cold start: a new interpreter and pool each time (~0.6 s, where
-a one-feed refresh on the app's warm pool takes ~0.1 s), so the app keeps
-small refreshes in its own process.
-
-The child's output is sent nowhere once it runs (the terminal it shares is
-the app's screen); only a failure of multiprocessing's own start-up, before
-that, could still print there.
+through a pipe. Stopped, it ends its refresh and its pool within a second or
+is killed: what it committed stays committed, a kill loses at most the group
+being written (see refresh.Writer), and pages left pending are fetched by the
+next refresh.
 """
 
 import multiprocessing
-import multiprocessing.connection
 import multiprocessing.synchronize
 import os
-import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from tuireader.config import Config
-from tuireader.errors import RefreshStopped, TuireaderError
+from tuireader.errors import RefreshStopped, StorageError, TuireaderError
 from tuireader.models import Progress, RefreshReport
 from tuireader.paths import Paths
 
 STOP_POLL_SECONDS = 0.1  # how often a waiting parent asks whether to stop
 STOP_WAIT_SECONDS = 1.0  # for a stopped child to end on its own, before it is killed
-ENDS = ("report", "error")  # the child's last messages
+EXIT_WAIT_SECONDS = 5.0  # for a child that has answered to close the profile and end
 
 
 def refresh_in_child(
@@ -55,7 +44,6 @@ def refresh_in_child(
     )
     child.start()
     theirs.close()  # the child's end: ours sees end-of-file if the child dies
-    answered = False
     try:
         while True:
             if stop is not None and stop():
@@ -67,10 +55,9 @@ def refresh_in_child(
                 kind, value = ours.recv()
             except EOFError:
                 child.join(STOP_WAIT_SECONDS)
-                raise TuireaderError(
+                raise StorageError(
                     f"the refresh process ended unexpectedly (exit code {child.exitcode})"
                 ) from None
-            answered = kind in ENDS
             if kind == "progress" and progress is not None:
                 progress(value)
             elif kind == "report":
@@ -79,24 +66,25 @@ def refresh_in_child(
                 raise TuireaderError(value)
     finally:
         ours.close()
-        if answered:  # it is closing the profile and its pool: reaped when it is done
-            threading.Thread(target=child.join, name="tuireader-refresh-reaper").start()
-        else:
-            child.join(STOP_WAIT_SECONDS)
-            if child.is_alive():
-                child.terminate()
-                child.join()
+        # Asked to stop, the child ends its refresh and its pool within a moment; else
+        # it has answered and is closing the profile. Either way, not waited on longer.
+        child.join(STOP_WAIT_SECONDS if stopping.is_set() else EXIT_WAIT_SECONDS)
+        if child.is_alive():
+            child.terminate()
+            child.join(EXIT_WAIT_SECONDS)
 
 
 def _run(
     paths: Paths, config: Config, feed_ids: list[int] | None, pipe: Connection,
     stopping: "multiprocessing.synchronize.Event",
 ) -> None:
-    """(child) The refresh, each step and the outcome sent to the parent."""
+    """(child) The refresh, each step and the outcome sent to the parent.
+
+    Its output goes nowhere: the terminal it shares is the app's screen.
+    """
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
-    _stop_with_parent(stopping)
     from tuireader.library import Library
 
     def send(kind: str, value: Any) -> None:
@@ -111,28 +99,13 @@ def _run(
                 feed_ids=feed_ids, progress=lambda step: send("progress", step),
                 stop=stopping.is_set,
             )
-            send("report", report)  # before the pool's shutdown: the app is waiting
     except RefreshStopped:
         return  # nobody is listening
     except TuireaderError as error:
         send("error", str(error))
     except Exception as error:  # a bug must reach the app as a message, not a dead pipe
-        send("error", f"{type(error).__name__}: {error}")
+        send("error", f"the refresh failed: {type(error).__name__}: {error}")
+    else:
+        send("report", report)
     finally:
         pipe.close()
-
-
-def _stop_with_parent(stopping: "multiprocessing.synchronize.Event") -> None:
-    """If the app dies (killed, crashed), stop the refresh, then end this process: it
-    must not go on writing to a profile nobody shows."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        stopping.set()
-        threading.Event().wait(STOP_WAIT_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="tuireader-parent-watch", daemon=True).start()

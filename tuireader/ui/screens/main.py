@@ -54,9 +54,6 @@ from tuireader.ui.widgets import (
 
 RELOAD_EVERY_SECONDS = 1.0
 PROGRESS_EVERY_SECONDS = 0.2  # refresh progress reaches the status bar at most 5 times a second
-# A refresh of this many feeds or fewer runs on the app's own warm pool (~0.1 s for a feed);
-# a bigger one in a process of its own (~0.6 s to start), so the screen keeps its GIL.
-IN_PROCESS_FEEDS = 3
 
 
 class MainScreen(Screen[None]):
@@ -333,9 +330,9 @@ class MainScreen(Screen[None]):
         report: RefreshReport | None = None
         failed = ""
         try:
-            small = feed_ids is not None and len(feed_ids) <= IN_PROCESS_FEEDS
-            run = self.library.refresh_sync if small else self.library.refresh_in_child
-            report = run(feed_ids=feed_ids, progress=progress, stop=lambda: worker.is_cancelled)
+            report = self.library.refresh_in_child(
+                feed_ids=feed_ids, progress=progress, stop=lambda: worker.is_cancelled
+            )
         except RefreshStopped:  # the app is quitting
             return
         except TuireaderError as error:
