@@ -233,18 +233,6 @@ class Library:
         )
         return await runner.run()
 
-    def refresh_in_child(
-        self, *, feed_ids: list[int] | None = None,
-        progress: "ProgressCallback | None" = None, stop: "Callable[[], bool] | None" = None,
-    ) -> RefreshReport:
-        """`refresh` in a process of its own (see refresh_child): the app's, whose screen
-        it must not slow down. Raises RefreshStopped once `stop()` says so."""
-        from tuireader.refresh_child import refresh_in_child
-
-        return refresh_in_child(
-            self.paths, self.config, feed_ids=feed_ids, progress=progress, stop=stop
-        )
-
     def refresh_sync(
         self, *, stop: "Callable[[], bool] | None" = None, **kwargs: object
     ) -> RefreshReport:

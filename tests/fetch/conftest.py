@@ -30,4 +30,3 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], thread
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield asked, release
     release.set()
-

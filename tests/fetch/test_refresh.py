@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from feedkit import STORY, atom, page, rdf, rss
-from netkit import in_thread
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -393,9 +392,18 @@ def test_a_stopped_refresh_ends_while_name_lookups_hang(
     for n in range(3):
         library.add_feed(f"http://stuck.invalid/feed/{n}.xml")
     asked_to_stop = threading.Event()
-    thread, outcome = in_thread(
-        lambda: library.refresh_sync(fetch_pages=False, stop=asked_to_stop.is_set)
-    )
+    outcome: list[BaseException | None] = []
+
+    def refresh() -> None:
+        try:
+            library.refresh_sync(fetch_pages=False, stop=asked_to_stop.is_set)
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=refresh, daemon=True)
+    thread.start()
     for _ in range(500):  # until the lookup has started (and hangs)
         if "stuck.invalid" in asked:
             break

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from netkit import accept_each
 
 from tuireader.fetch.http import fetch, make_client
 from tuireader.fetch.lookups import LookupThreads
@@ -30,22 +29,28 @@ def hanging_up_server() -> Iterator[tuple[str, list[int], threading.Event]]:
     connections: list[int] = []
     closed = threading.Event()
 
-    def answer_once(conn: socket.socket) -> None:
-        with conn:
-            connections.append(1)
-            request = b""
-            while b"\r\n\r\n" not in request:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    break
-                request += chunk
-            conn.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
-            )
-        closed.set()
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                connections.append(1)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    request += chunk
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                    b"Content-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY
+                )
+            closed.set()
 
-    accept_each(listener, answer_once)
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
     host, port = listener.getsockname()
     yield f"http://{host}:{port}/feed.xml", connections, closed
     listener.close()

@@ -330,7 +330,7 @@ class MainScreen(Screen[None]):
         report: RefreshReport | None = None
         failed = ""
         try:
-            report = self.library.refresh_in_child(
+            report = self.library.refresh_sync(
                 feed_ids=feed_ids, progress=progress, stop=lambda: worker.is_cancelled
             )
         except RefreshStopped:  # the app is quitting
