@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList
 from uikit import make_app, screen_text, settle
 
 from tuireader.library import Library
-from tuireader.models import View
+from tuireader.models import ArticleRow, View
 from tuireader.ui.screens import AddFeedDialog, ConfirmDialog, HelpScreen, SearchScreen
 from tuireader.ui.widgets import ArticleList, FeedList, ReadingPane, RelatedPanel
 
@@ -138,34 +138,44 @@ async def test_mark_read_unread_and_all_read(demo_library: Library) -> None:
         assert "read" in screen_text(app)
 
 
+async def open_then_press_while_busy(
+    pilot, app, library: Library, key: str  # type: ignore[no-untyped-def]
+) -> ArticleRow:
+    """Open the first article while another writer holds the cache, then press `key` in
+    the list while the open's read mark still waits for the lock; the row opened."""
+    busy = sqlite3.connect(library.db.path, isolation_level=None)
+    articles = app.screen.query_one(ArticleList)
+    first = articles.cursor_row
+    assert first is not None and not first.read
+    busy.execute("BEGIN IMMEDIATE")  # another writer holds the cache
+    try:
+        await pilot.press("enter")
+        for _ in range(50):  # shown although its read mark cannot be written yet
+            await pilot.pause(0.02)
+            if app.screen.opened is not None and app.screen.opened.id == first.id:
+                break
+        assert app.screen.opened is not None and app.screen.opened.id == first.id
+        articles.focus()
+        await pilot.pause(0.5)  # the open's mark is deep in SQLite's busy waits
+        await pilot.press(key)
+        await pilot.pause(0.1)
+    finally:
+        busy.execute("COMMIT")
+        busy.close()
+    await settle(pilot)
+    return first
+
+
 async def test_marking_unread_while_the_cache_is_busy_lands_after_the_open(
     demo_library: Library,
 ) -> None:
     """Opening marks the article read once the write lock is free (a refresh may hold
     it); pressing m meanwhile to keep it unread must win, not be overwritten."""
-    busy = sqlite3.connect(demo_library.db.path, isolation_level=None)
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        first = await open_then_press_while_busy(pilot, app, demo_library, "m")
         articles = app.screen.query_one(ArticleList)
-        first = articles.cursor_row
-        assert first is not None and not first.read
-        busy.execute("BEGIN IMMEDIATE")  # another writer holds the cache
-        try:
-            await pilot.press("enter")
-            for _ in range(50):  # shown although its read mark cannot be written yet
-                await pilot.pause(0.02)
-                if app.screen.opened is not None and app.screen.opened.id == first.id:
-                    break
-            assert app.screen.opened is not None and app.screen.opened.id == first.id
-            articles.focus()
-            await pilot.pause(0.5)  # the open's mark is deep in SQLite's busy waits
-            await pilot.press("m")
-            await pilot.pause(0.1)
-        finally:
-            busy.execute("COMMIT")
-            busy.close()
-        await settle(pilot)
         assert not demo_library.article(first.id).read
         assert articles.cursor_row is not None and not articles.cursor_row.read
 
@@ -175,28 +185,13 @@ async def test_saving_while_the_cache_is_busy_lands_after_the_open(
 ) -> None:
     """Saving an article just opened, while its read mark waits for the write lock: the
     row ends read and saved, as the cache does (the save does not overtake the mark)."""
-    busy = sqlite3.connect(demo_library.db.path, isolation_level=None)
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        shown = app.screen.query_one(ArticleList).cursor_row
+        assert shown is not None and not shown.saved
+        first = await open_then_press_while_busy(pilot, app, demo_library, "s")
         articles = app.screen.query_one(ArticleList)
-        first = articles.cursor_row
-        assert first is not None and not first.read and not first.saved
-        busy.execute("BEGIN IMMEDIATE")  # another writer holds the cache
-        try:
-            await pilot.press("enter")
-            for _ in range(50):
-                await pilot.pause(0.02)
-                if app.screen.opened is not None and app.screen.opened.id == first.id:
-                    break
-            articles.focus()
-            await pilot.pause(0.5)  # the open's mark is deep in SQLite's busy waits
-            await pilot.press("s")
-            await pilot.pause(0.1)
-        finally:
-            busy.execute("COMMIT")
-            busy.close()
-        await settle(pilot)
         stored = demo_library.article(first.id)
         assert stored.read and stored.saved
         row = articles.cursor_row
