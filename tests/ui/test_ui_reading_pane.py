@@ -102,6 +102,7 @@ async def test_after_the_article_its_counts_and_related_stories_follow(
         await open_story(pilot, 0)
         assert feeds.feeds[place].unread == before - 1
         assert feeds.get_option("all").prompt.count.plain.strip() == str(before - 1)
+        assert feeds.get_option(place).prompt.count.plain.strip() == str(before - 1)
         sidebar = app.screen.query_one(RelatedPanel)
         assert sidebar.border_subtitle == ""
         assert "Story 1" in "\n".join(

@@ -86,12 +86,7 @@ class FeedList(OptionList):
         """
         self.feeds = {place_of_feed(feed.id): feed for feed in feeds}
         self._saved = saved
-        unread = sum(feed.unread for feed in feeds)
-        options: list[Option] = [
-            Option(FeedEntry(Content(label), count), id=key)
-            for (key, label, _view), count in zip(FIXED_PLACES, (unread, unread, saved),
-                                                  strict=True)
-        ]
+        options = _fixed_options(sum(feed.unread for feed in feeds), saved)
         folder = b""
         for feed in feeds:
             # Folders as the feed list sorts them (COLLATE NOCASE folds ASCII only): "News"
@@ -102,8 +97,7 @@ class FeedList(OptionList):
                     Content.styled(feed.folder, "bold italic"), id=f"folder:{len(options)}",
                     disabled=True,
                 ))
-            options.append(Option(FeedEntry(_feed_title(feed), feed.unread),
-                                  id=place_of_feed(feed.id)))
+            options.append(_feed_option(feed))
         layout = [option.id for option in options]
         if layout == self._layout and len(layout) == self.option_count:
             self._update_prompts(options)
@@ -128,8 +122,10 @@ class FeedList(OptionList):
         feed = self.feeds.get(place_of_feed(feed_id))
         if feed is None or feed.unread <= 0:
             return
-        self.feeds[place_of_feed(feed_id)] = replace(feed, unread=feed.unread - 1)
-        self.set_feeds(list(self.feeds.values()), self._saved)  # same places: 3 entries redrawn
+        self.feeds[place_of_feed(feed_id)] = feed = replace(feed, unread=feed.unread - 1)
+        unread = sum(f.unread for f in self.feeds.values())
+        # Only these three change: rebuilding every entry (set_feeds) took 7 ms at 500 feeds.
+        self._update_prompts([*_fixed_options(unread, self._saved), _feed_option(feed)])
 
     def _set_entry(self, place: str, entry: FeedEntry | Content) -> None:
         try:
@@ -170,6 +166,18 @@ class FeedList(OptionList):
     @property
     def current_feed(self) -> Feed | None:
         return self.feeds.get(self.place)
+
+
+def _fixed_options(unread: int, saved: int) -> list[Option]:
+    """All, Unread and Saved with their counts."""
+    return [
+        Option(FeedEntry(Content(label), count), id=key)
+        for (key, label, _view), count in zip(FIXED_PLACES, (unread, unread, saved), strict=True)
+    ]
+
+
+def _feed_option(feed: Feed) -> Option:
+    return Option(FeedEntry(_feed_title(feed), feed.unread), id=place_of_feed(feed.id))
 
 
 def _feed_title(feed: Feed) -> Content:
