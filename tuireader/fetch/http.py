@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from tuireader import __version__
-from tuireader.errors import FetchError
+from tuireader.errors import FetchError, causes
 from tuireader.fetch.transport import PoolTransport
 from tuireader.models import Limits
 from tuireader.text import clean_line
@@ -200,19 +200,13 @@ def _reason(text: str) -> str:
 
 
 def _root_cause(error: BaseException) -> BaseException | None:
-    """The OSError under httpx's and anyio's wrappers, if any."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        deeper = current.__cause__ or current.__context__
-        if isinstance(current, OSError) and (current.errno or deeper is None):
-            return current
-        if isinstance(current, BaseExceptionGroup) and current.exceptions:
-            current = current.exceptions[0]
-            continue
-        current = deeper
-    return None
+    """The OSError under httpx's and anyio's wrappers, if any: the first that has an
+    errno, or the last of the chain."""
+    chain = list(causes(error))
+    return next((
+        cause for cause in chain
+        if isinstance(cause, OSError) and (cause.errno or cause is chain[-1])
+    ), None)
 
 
 def _describe(error: httpx.HTTPError) -> str:

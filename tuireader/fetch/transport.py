@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
+from tuireader.errors import causes
+
 
 class _Stream(httpcore.AsyncNetworkStream):
     """anyio's stream, with the readable check answered from the raw socket."""
@@ -191,14 +193,7 @@ def _repeat(failure: BaseException) -> typing.NoReturn:
 
 def _lookup_error(error: BaseException) -> OSError | None:
     """The name-lookup failure under a connect error (anyio's, wrapped by httpcore)."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, socket.gaierror):
-            return current
-        current = current.__cause__ or current.__context__
-    return None
+    return next((cause for cause in causes(error) if isinstance(cause, socket.gaierror)), None)
 
 
 class _Pool(httpcore.AsyncConnectionPool):
