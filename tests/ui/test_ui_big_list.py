@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from uikit import make_app, profile, screen_text, settle
 
 from tuireader.library import Library
@@ -80,3 +81,40 @@ async def test_a_huge_view_pages_from_sqlite(big_library: Library) -> None:
         for y in range(articles.size.height):
             articles.render_line(y)
         assert time.perf_counter() - started < 0.05  # a whole screen of lines
+
+
+
+def highlighted_lines(app: App[None], articles: ArticleList) -> list[str]:
+    """The list's lines the terminal shows in the cursor's colours."""
+    cursor = articles.get_component_rich_style("article-list--cursor")
+    region = articles.content_region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [
+        strip.text
+        for strip in (strip.crop(region.x, region.right) for strip in strips)
+        if any(segment.style and segment.style.bgcolor == cursor.bgcolor
+               and segment.text.strip() for segment in strip)
+    ]
+
+
+async def test_a_scrolled_list_draws_the_cursor_and_marks_where_they_are(
+    big_library: Library,
+) -> None:
+    app = make_app(big_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        articles.focus()
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert articles.scroll_offset.y > 0
+        for key in ("down", "up", "up", "down", "m", "s"):
+            await pilot.press(key)
+            await settle(pilot)
+            [line] = highlighted_lines(app, articles)
+            row = articles.cursor_row
+            assert row is not None
+            assert f"Article {articles.cursor:06d}" in line, (key, line)
+            assert line.startswith(("★" if row.saved else " ") + (" " if row.read else "●")), (
+                key, line)
+        assert row.read and row.saved

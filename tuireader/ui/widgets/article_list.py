@@ -171,7 +171,7 @@ class ArticleList(ScrollView, can_focus=True):
         for y in range(max(self.size.height, 0)):
             shown = self._rows.row(top + y) if top + y < self.total else None
             if shown is not None and shown.id == row.id:
-                self.refresh_line(y)
+                self.refresh_line(top + y)
 
     def move_to(self, index: int) -> None:
         """Move the cursor and scroll just enough to keep it visible."""
@@ -334,9 +334,10 @@ class ArticleList(ScrollView, can_focus=True):
     # Rendering
 
     def _refresh_index(self, index: int) -> None:
-        y = index - self.scroll_offset.y
-        if 0 <= y < self.size.height:
-            self.refresh_line(y)
+        """Redraw the line of the list's `index`-th article, if it is on screen
+        (`refresh_line` takes the line's place in the whole list, not on screen)."""
+        if 0 <= index - self.scroll_offset.y < self.size.height:
+            self.refresh_line(index)
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
