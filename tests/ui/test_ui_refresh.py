@@ -1,5 +1,6 @@
 """Refresh in the background: progress, failing feeds, offline start, cursor kept in place."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +106,7 @@ async def test_new_articles_arrive_without_moving_the_cursor(
         assert articles.cursor - articles.scroll_offset.y == screen_row
         assert library.count(View(unread=True)) == 33
         assert "3 new articles" in screen_text(app)
+        assert re.search(r"│ Feed +33 │", screen_text(app))  # the feed's own count too
 
 
 def _no_pages(library: Library):

@@ -75,35 +75,36 @@ class FeedList(OptionList):
         super().__init__(**kwargs)
         self.feeds: dict[str, Feed] = {}
         self.place = "all"
-        self._layout: list[str | None] = []  # each option's id, folder headings too
+        # Each option's id, and a folder heading's name: a reload that keeps them all only
+        # redraws entries.
+        self._layout: list[tuple[str | None, str | None]] = []
         self._saved = 0
 
     def set_feeds(self, feeds: list[Feed], saved: int) -> bool:
         """Show the feeds, keeping the highlight; True when its feed is gone (then All).
 
         When the places are the same as shown (a reload after a refresh or a
-        mark), only entries that changed are redrawn.
+        mark, every second of a refresh), only the entries of feeds that changed
+        are built and redrawn: building all 500 took 12-15 ms of the screen's time.
         """
-        self.feeds = {place_of_feed(feed.id): feed for feed in feeds}
+        shown, self.feeds = self.feeds, {place_of_feed(feed.id): feed for feed in feeds}
         self._saved = saved
-        options = _fixed_options(sum(feed.unread for feed in feeds), saved)
-        folder = b""
-        for feed in feeds:
-            # Folders as the feed list sorts them (COLLATE NOCASE folds ASCII only): "News"
-            # and "news" are one heading. Its id is its place, unique whatever the names.
-            if feed.folder and feed.folder.encode().lower() != folder:
-                folder = feed.folder.encode().lower()
-                options.append(Option(
-                    Content.styled(feed.folder, "bold italic"), id=f"folder:{len(options)}",
-                    disabled=True,
-                ))
-            options.append(_feed_option(feed))
-        layout = [option.id for option in options]
+        fixed = _fixed_options(sum(feed.unread for feed in feeds), saved)
+        places = _places(feeds, start=len(fixed))
+        layout = [(option.id, None) for option in fixed] + places
         if layout == self._layout and len(layout) == self.option_count:
-            self._update_prompts(options)
+            self._update_prompts(fixed + [
+                _feed_option(feed) for place, feed in self.feeds.items()
+                if shown.get(place) != feed
+            ])
             return False
         self._layout = layout
-        gone = self.place not in set(layout)
+        options = fixed + [
+            Option(Content.styled(folder, "bold italic"), id=place, disabled=True)
+            if folder is not None else _feed_option(self.feeds[place])
+            for place, folder in places
+        ]
+        gone = self.place not in {place for place, _folder in layout}
         if gone:
             self.place = "all"
         with self.prevent(OptionList.OptionHighlighted):
@@ -174,6 +175,21 @@ def _fixed_options(unread: int, saved: int) -> list[Option]:
         Option(FeedEntry(Content(label), count), id=key)
         for (key, label, _view), count in zip(FIXED_PLACES, (unread, unread, saved), strict=True)
     ]
+
+
+def _places(feeds: list[Feed], start: int) -> list[tuple[str, str | None]]:
+    """The list's places after the `start` fixed ones, in order: each feed's, with a
+    heading (its folder's name) before each folder's first feed."""
+    places: list[tuple[str, str | None]] = []
+    folder = b""
+    for feed in feeds:
+        # Folders as the feed list sorts them (COLLATE NOCASE folds ASCII only): "News"
+        # and "news" are one heading. Its id is its place, unique whatever the names.
+        if feed.folder and feed.folder.encode().lower() != folder:
+            folder = feed.folder.encode().lower()
+            places.append((f"folder:{start + len(places)}", feed.folder))
+        places.append((place_of_feed(feed.id), None))
+    return places
 
 
 def _feed_option(feed: Feed) -> Option:
