@@ -1,5 +1,6 @@
 """100,000 articles: the first screen comes at once and nothing ever loads them all."""
 
+import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -118,3 +119,38 @@ async def test_a_scrolled_list_draws_the_cursor_and_marks_where_they_are(
             assert line.startswith(("★" if row.saved else " ") + (" " if row.read else "●")), (
                 key, line)
         assert row.read and row.saved
+
+
+async def test_steps_taken_while_the_list_reloads_are_kept(
+    big_template: Path, tmp_path: Path
+) -> None:
+    """A refresh reloads the list every second; a key pressed meanwhile is not undone."""
+    shutil.copytree(big_template, tmp_path / "profile")
+    library = Library(profile(tmp_path / "profile"))
+    try:
+        app = make_app(library)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            articles = app.screen.query_one(ArticleList)
+            articles.focus()
+            await pilot.press(*["down"] * 20)
+            await settle(pilot)
+            assert articles.cursor_row.title == "Article 000020"
+            feed = library.feeds()[0]
+            newer = [
+                ParsedEntry(guid=f"new{i}", url=f"https://example.test/new{i}",
+                            title=f"Newer {i}", published=datetime(2026, 3, 2, tzinfo=UTC)
+                            .isoformat())
+                for i in range(5)
+            ]
+            with library.db.transaction() as conn:
+                article_store.insert_entries(conn, feed.id, "Big Feed", newer, fetch_pages=False)
+            articles.reload()  # as the refresh does; the keys come before its rows
+            await pilot.press("down", "down")
+            await settle(pilot)
+            assert articles.total == ROWS + 5
+            assert articles.cursor_row.title == "Article 000022"
+            [line] = highlighted_lines(app, articles)
+            assert "Article 000022" in line
+    finally:
+        library.close()

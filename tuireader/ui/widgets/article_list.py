@@ -106,14 +106,15 @@ class ArticleList(ScrollView, can_focus=True):
     class _Counted(Message):
         def __init__(
             self, generation: int, total: int, index: int, pages: dict[int, list[ArticleRow]],
-            screen_row: int | None,
+            screen_row: int | None, kept: bool,
         ) -> None:
             super().__init__()
             self.generation = generation
             self.total = total
-            self.index = index
+            self.index = index  # of the article kept in place, when `kept`
             self.pages = pages
             self.screen_row = screen_row
+            self.kept = kept
 
     class _PageArrived(Message):
         def __init__(self, generation: int, number: int, rows: list[ArticleRow]) -> None:
@@ -138,6 +139,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows = RowPages()
         self._pending: set[int] = set()
         self._generation = 0
+        self._moved = 0  # cursor steps since the view was asked for
 
     # What the screen asks for
 
@@ -146,6 +148,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._generation += 1
         self.view = view
         self._pending.clear()
+        self._moved = 0
         self._load(view, keep_id, screen_row, self._generation, max(self.size.height, 1))
 
     def reload(self) -> None:
@@ -179,6 +182,7 @@ class ArticleList(ScrollView, can_focus=True):
             return
         index = max(0, min(index, self.total - 1))
         old, self.cursor = self.cursor, index
+        self._moved += index - old
         height = max(self.size.height, 1)
         top = self.scroll_offset.y
         if index < top:
@@ -242,7 +246,8 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> None:
         total = self.library.count(view)
         index = self.library.position(view, keep_id) if keep_id is not None else None
-        if index is None or index >= total:
+        kept = index is not None and index < total
+        if not kept:
             index, screen_row = 0, None
         top = max(0, index - (screen_row if screen_row is not None else 0))
         pages: dict[int, list[ArticleRow]] = {}
@@ -250,7 +255,7 @@ class ArticleList(ScrollView, can_focus=True):
             if get_current_worker().is_cancelled:
                 return
             pages[number] = self.library.page(view, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
-        self.post_message(self._Counted(generation, total, index, pages, screen_row))
+        self.post_message(self._Counted(generation, total, index, pages, screen_row, kept))
 
     @work(thread=True, group="article-pages", exit_on_error=False)
     def _fetch(self, view: View, number: int, generation: int) -> None:
@@ -291,11 +296,17 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows.clear()
         for number, rows in message.pages.items():
             self._rows.put(number, rows)
+        # Steps taken while the view reloaded (a refresh reloads it every second) are
+        # kept: from the kept article, as many rows on, where the cursor now is on screen.
+        moved = self._moved if message.kept else 0
+        screen_row = message.screen_row
+        if moved:
+            screen_row = max(0, min(self.cursor - self.scroll_offset.y, self.size.height - 1))
         self.total = message.total
-        self.cursor = message.index
+        self.cursor = max(0, min(message.index + moved, self.total - 1))
         self.virtual_size = Size(0, self.total)
-        if message.screen_row is not None:
-            self.scroll_to(y=self.cursor - message.screen_row, animate=False, immediate=True)
+        if screen_row is not None:
+            self.scroll_to(y=self.cursor - screen_row, animate=False, immediate=True)
         else:
             self.scroll_to(y=max(0, self.cursor - self.size.height // 3), animate=False,
                            immediate=True)
