@@ -6,6 +6,7 @@ print one line on stderr and exit 2; nothing prints a traceback.
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tuireader import __version__
+from tuireader.collector import collect_less_often
 from tuireader.errors import TuireaderError, UserError
 from tuireader.library import Library
 from tuireader.models import ArticleRow, View
@@ -110,6 +112,7 @@ def _article_id(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    collector_was = collect_less_often()  # for this command (see tuireader.collector)
     try:
         if args.demo:
             from tuireader.ui.launch import run_demo
@@ -133,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    finally:
+        gc.set_threshold(*collector_was)
 
 
 def _error(message: str) -> None:

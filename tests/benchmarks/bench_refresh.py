@@ -68,7 +68,10 @@ def child(mode: str, data_dir: Path, urls_file: Path) -> list[dict[str, object]]
     if mode == "pages-one-core":
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     setup_started = time.perf_counter()
+    from tuireader.collector import collect_less_often
     from tuireader.library import Library
+
+    collect_less_often()  # as the CLI and the app set their process
 
     library = Library.open(data_dir)
     if not library.feeds(with_counts=False):

@@ -15,16 +15,12 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from tuireader.collector import collect_less_often
 from tuireader.library import Library
 from tuireader.ui.keys import COMMANDS, keys_for
 from tuireader.ui.screens import MainScreen
 from tuireader.ui.state import load_state, save_state
 
-# Allocations between two young-generation collections while the app runs (Python's
-# default is 700). Every tenth collection of the middle generation may scan every
-# object: during a big refresh that came about ten times, each a 50-140 ms pause of
-# every thread, the screen's included. At 10,000 it comes once or twice.
-YOUNG_COLLECTION_EVERY = 10_000
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -54,8 +50,7 @@ class ReaderApp(App[None]):
         resource_tracker.ensure_running()
 
     def on_mount(self) -> None:
-        self._collector_was = gc.get_threshold()
-        gc.set_threshold(YOUNG_COLLECTION_EVERY, *self._collector_was[1:])
+        self._collector_was = collect_less_often()  # while it runs (see tuireader.collector)
         self.set_keymap(self.library.config.keys)
         theme = self.library.config.theme or self.state.theme
         if theme in self.available_themes:
