@@ -78,8 +78,8 @@ def test_a_connection_the_server_closed_is_not_reused(
 
 @pytest.fixture
 def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
-    """Keeps connections open, answers each request 20 ms later; counts connections
-    and the most requests it held at once."""
+    """Keeps connections open, answers each request 20 ms later (a path under /refused/
+    a small 403 page); counts connections and the most requests it held at once."""
     seen = {"connections": 0, "active": 0, "peak": 0}
     started = threading.Event()
     address: list[str] = []
@@ -88,14 +88,18 @@ def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         seen["connections"] += 1
         try:
-            while await reader.readuntil(b"\r\n\r\n"):
+            while head := await reader.readuntil(b"\r\n\r\n"):
                 seen["active"] += 1
                 seen["peak"] = max(seen["peak"], seen["active"])
                 await asyncio.sleep(0.02)
                 seen["active"] -= 1
+                status, body = (
+                    (b"403 Forbidden", b"Subscribe to read.") if b" /refused/" in head
+                    else (b"200 OK", BODY)
+                )
                 writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: " + str(len(BODY)).encode()
-                    + b"\r\n\r\n" + BODY
+                    b"HTTP/1.1 " + status + b"\r\nContent-Length: " + str(len(body)).encode()
+                    + b"\r\n\r\n" + body
                 )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -126,7 +130,7 @@ def keep_alive_server() -> Iterator[tuple[str, dict[str, int]]]:
 
 
 def fetch_many(
-    base: str, count: int, jobs: int, connect_timeout: float = 10.0
+    base: str, count: int, jobs: int, connect_timeout: float = 10.0, folder: str = "feed"
 ) -> list[str | bytes]:
     """`count` feeds of `base` fetched at once by one client of `jobs` connections, on a
     loop whose lookups run as a refresh's do: each body, or the reason it failed."""
@@ -135,7 +139,7 @@ def fetch_many(
         asyncio.get_running_loop().set_default_executor(LookupThreads())
         async with make_client(Limits(jobs=jobs, connect_timeout=connect_timeout)) as client:
             outcomes = await asyncio.gather(
-                *(fetch(client, f"{base}/feed/{n}.xml", max_bytes=10_000, total_timeout=10)
+                *(fetch(client, f"{base}/{folder}/{n}.xml", max_bytes=10_000, total_timeout=10)
                   for n in range(count)),
                 return_exceptions=True,
             )
@@ -154,6 +158,15 @@ def test_the_pool_keeps_to_its_size_and_reuses_connections(
     assert fetch_many(base, 40, jobs=4) == [BODY] * 40
     assert seen["peak"] == 4  # all four used, never more
     assert seen["connections"] == 4  # then kept and reused
+
+
+def test_refused_pages_keep_their_connections(
+    keep_alive_server: tuple[str, dict[str, int]],
+) -> None:
+    """A site that refuses every page (a paywall's 403s) is not reconnected to per page."""
+    base, seen = keep_alive_server
+    assert fetch_many(base, 40, jobs=4, folder="refused") == ["HTTP 403 Forbidden"] * 40
+    assert seen["connections"] == 4
 
 
 def test_readable_means_data_or_a_hang_up_waiting() -> None:

@@ -6,6 +6,7 @@ cap ends slow-drip servers that would pass every per-read timeout.
 """
 
 import asyncio
+import contextlib
 import socket
 import zlib
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ def make_client(limits: Limits) -> httpx.AsyncClient:
     )
 
 
+# Error pages up to this size are read before the error is raised (see _release).
+ERROR_BODY_CAP = 64 * 1024
+
+
 async def fetch(
     client: httpx.AsyncClient, url: str, *, max_bytes: int, total_timeout: float,
     etag: str | None = None, last_modified: str | None = None, accept: str = "*/*",
@@ -105,6 +110,8 @@ async def _get(
 ) -> Response:
     async with client.stream("GET", url, headers=headers) as response:
         status = response.status_code
+        if status >= 400:
+            await _release(response)
         if status in (429, 503):
             until = retry_until(response.headers.get("Retry-After"))
             when = f"; retry after {until}" if until else ""
@@ -126,6 +133,20 @@ async def _get(
             last_modified=_validator(response.headers.get("Last-Modified")),
             permanent_url=permanent,
         )
+
+
+async def _release(response: httpx.Response) -> None:
+    """Read a small error page, so its connection goes back to the pool.
+
+    An unread response closes its connection: a site that refuses every page
+    (a paywall's 403s) then cost a new connection per page, and on https a new
+    handshake. Only a body the server declares small is read; any other closes.
+    """
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) <= ERROR_BODY_CAP:
+        with contextlib.suppress(httpx.HTTPError, OSError):
+            async for _raw in response.aiter_raw():
+                pass
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
