@@ -306,8 +306,7 @@ def _index_left_pending(conn: sqlite3.Connection, after: int) -> int | None:
             (after, LEFT_PENDING_PER_JOB),
         )
     ]
-    for article_id in left:
-        related.index_article(conn, article_id)
+    related.index_articles(conn, left)
     return left[-1] if left else None
 
 
@@ -321,23 +320,26 @@ def _retry_times(conn: sqlite3.Connection) -> dict[int, str]:
 def _store_pages(
     conn: sqlite3.Connection, pages: list[tuple[int, IndexedPage | str]]
 ) -> list[BaseException | None]:
-    """(writer thread) Cleaned pages (or why not), then their related index as one group."""
+    """(writer thread) Cleaned pages (or why not), then their related index as groups:
+    the pages' features, and the feed's text of the articles without page text."""
     indexed: list[tuple[int, ArticleFeatures]] = []
+    from_feed_text: list[int] = []
 
     def store(conn: sqlite3.Connection, article_id: int, outcome: IndexedPage | str) -> None:
-        if isinstance(outcome, str):  # the article is indexed by the feed's text
+        if isinstance(outcome, str):
             article_store.store_page_failure(conn, article_id, outcome)
-            related.index_article(conn, article_id)
+            from_feed_text.append(article_id)
             return
         page, found = outcome
         article_store.store_page(conn, article_id, page)
-        if found is None:  # no page text: the article is indexed by the feed's text
-            related.index_article(conn, article_id)
+        if found is None:  # no page text
+            from_feed_text.append(article_id)
         else:
             indexed.append((article_id, found))
 
     results = _each(conn, pages, store)
     related.store_many_features(conn, indexed)
+    related.index_articles(conn, from_feed_text)
     return results
 
 

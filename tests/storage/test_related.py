@@ -17,6 +17,7 @@ from tuireader.related import (
     article_features,
     find_related,
     index_article,
+    index_articles,
     store_features,
     store_many_features,
     story_outlets,
@@ -263,3 +264,38 @@ def test_a_group_stores_what_one_by_one_stores(
     assert len(stories) == 2  # the copies found each other inside the group; the other event
     grouped.db.close()
     singles.db.close()
+
+
+def test_articles_indexed_from_their_text_together_as_one_by_one(
+    tmp_path: Path, cache: Cache, ferry: dict[str, int]
+) -> None:
+    """index_articles (a refresh's failed pages, indexed by the feed's text in one group)
+    writes the rows index_article writes one at a time; an article gone meanwhile leaves
+    no row behind."""
+    grouped = Cache(tmp_path / "grouped.db")
+    ids = []
+    with grouped.db.transaction() as conn:
+        for article_id, feed, title, text, summary in cache.conn.execute(
+            "SELECT a.id, f.title, a.title, a.content_text, a.summary"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY a.id"
+        ).fetchall():
+            if feed not in grouped.feeds:
+                grouped.feeds[feed] = add_feed(conn, f"https://example.org/{feed}.xml", feed)[0].id
+            entry = ParsedEntry(guid=str(article_id), url="", title=title, summary=summary,
+                                content_text=text)
+            ids += insert_entries(conn, grouped.feeds[feed], feed, [entry], False)
+        index_articles(conn, ids)
+    for table in (*RELATED_TABLES, "related_stats"):
+        assert grouped.rows(table) == cache.rows(table), table
+    stories = {story for (story,) in grouped.conn.execute(
+        "SELECT story FROM related_docs WHERE article_id IN (?, ?)",
+        (ferry["original"], ferry["edited"]))}
+    assert len(stories) == 1  # a copy found inside the group
+
+    gone = ids[-1]
+    with grouped.db.transaction() as conn:
+        conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        index_articles(conn, [ids[0], gone])
+    assert grouped.conn.execute(
+        "SELECT count(*) FROM related_docs WHERE article_id = ?", (gone,)).fetchone()[0] == 0
+    grouped.db.close()

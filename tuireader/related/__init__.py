@@ -8,10 +8,15 @@ reads of what it stored.
 """
 
 from tuireader.related.features import ArticleFeatures, article_features
-from tuireader.related.index import index_article, store_features, store_many_features
+from tuireader.related.index import (
+    index_article,
+    index_articles,
+    store_features,
+    store_many_features,
+)
 from tuireader.related.query import find_related, story_outlets
 
 __all__ = [
-    "ArticleFeatures", "article_features", "find_related", "index_article", "store_features",
-    "store_many_features", "story_outlets",
+    "ArticleFeatures", "article_features", "find_related", "index_article", "index_articles",
+    "store_features", "store_many_features", "story_outlets",
 ]
