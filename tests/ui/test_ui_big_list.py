@@ -84,7 +84,6 @@ async def test_a_huge_view_pages_from_sqlite(big_library: Library) -> None:
         assert time.perf_counter() - started < 0.05  # a whole screen of lines
 
 
-
 def highlighted_lines(app: App[None], articles: ArticleList) -> list[str]:
     """The list's lines the terminal shows in the cursor's colours."""
     cursor = articles.get_component_rich_style("article-list--cursor")
@@ -121,10 +120,28 @@ async def test_a_scrolled_list_draws_the_cursor_and_marks_where_they_are(
         assert row.read and row.saved
 
 
-async def test_steps_taken_while_the_list_reloads_are_kept(
-    big_template: Path, tmp_path: Path
+def _insert(library: Library, title: str, published: datetime) -> None:
+    feed = library.feeds()[0]
+    entry = ParsedEntry(guid=title, url=f"https://example.test/{title}", title=title,
+                        published=published.isoformat())
+    with library.db.transaction() as conn:
+        article_store.insert_entries(conn, feed.id, "Big Feed", [entry], fetch_pages=False)
+
+
+@pytest.mark.parametrize(
+    ("keys", "inserted", "lands_on"),
+    [
+        (("down", "down"), "newer", "Article 000022"),
+        (("down", "down"), "between 21 and 22", "Article 000022"),
+        (("down", "home"), "newer", "Newer"),
+        (("up", "end"), "newer", f"Article {ROWS - 1:06d}"),
+    ],
+)
+async def test_keys_pressed_while_the_list_reloads_are_kept(
+    big_template: Path, tmp_path: Path, keys: tuple[str, ...], inserted: str, lands_on: str
 ) -> None:
-    """A refresh reloads the list every second; a key pressed meanwhile is not undone."""
+    """A refresh reloads the list every second, each reload putting the cursor back on
+    the article it was on as the reload began; keys pressed meanwhile are not undone."""
     shutil.copytree(big_template, tmp_path / "profile")
     library = Library(profile(tmp_path / "profile"))
     try:
@@ -136,21 +153,19 @@ async def test_steps_taken_while_the_list_reloads_are_kept(
             await pilot.press(*["down"] * 20)
             await settle(pilot)
             assert articles.cursor_row.title == "Article 000020"
-            feed = library.feeds()[0]
-            newer = [
-                ParsedEntry(guid=f"new{i}", url=f"https://example.test/new{i}",
-                            title=f"Newer {i}", published=datetime(2026, 3, 2, tzinfo=UTC)
-                            .isoformat())
-                for i in range(5)
-            ]
-            with library.db.transaction() as conn:
-                article_store.insert_entries(conn, feed.id, "Big Feed", newer, fetch_pages=False)
-            articles.reload()  # as the refresh does; the keys come before its rows
-            await pilot.press("down", "down")
+            start = datetime(2026, 3, 1, tzinfo=UTC)
+            if inserted == "newer":
+                _insert(library, "Newer", start + timedelta(days=1))
+            else:
+                _insert(library, "Between", start - timedelta(minutes=21.5))
+            articles.reload()  # as the refresh does; the keys land before its rows
+            for key in keys:
+                getattr(articles, {"down": "action_cursor_down", "up": "action_cursor_up",
+                                   "home": "action_top", "end": "action_bottom"}[key])()
             await settle(pilot)
-            assert articles.total == ROWS + 5
-            assert articles.cursor_row.title == "Article 000022"
+            assert articles.total == ROWS + 1
+            assert articles.cursor_row.title == lands_on
             [line] = highlighted_lines(app, articles)
-            assert "Article 000022" in line
+            assert lands_on in line
     finally:
         library.close()

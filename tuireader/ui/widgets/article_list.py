@@ -139,7 +139,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows = RowPages()
         self._pending: set[int] = set()
         self._generation = 0
-        self._moved = 0  # cursor steps since the view was asked for
+        # Since the view was last asked for: how far the cursor moved, and whether its
+        # last move was to the top (0) or the bottom (-1); see _counted.
+        self._moved = 0
+        self._end: int | None = None
 
     # What the screen asks for
 
@@ -148,7 +151,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._generation += 1
         self.view = view
         self._pending.clear()
-        self._moved = 0
+        self._moved, self._end = 0, None
         self._load(view, keep_id, screen_row, self._generation, max(self.size.height, 1))
 
     def reload(self) -> None:
@@ -182,7 +185,7 @@ class ArticleList(ScrollView, can_focus=True):
             return
         index = max(0, min(index, self.total - 1))
         old, self.cursor = self.cursor, index
-        self._moved += index - old
+        self._moved, self._end = self._moved + index - old, None
         height = max(self.size.height, 1)
         top = self.scroll_offset.y
         if index < top:
@@ -222,9 +225,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_top(self) -> None:
         self.move_to(0)
+        self._end = 0
 
     def action_bottom(self) -> None:
         self.move_to(self.total - 1)
+        self._end = -1
 
     def action_open(self) -> None:
         row = self.cursor_row
@@ -293,17 +298,15 @@ class ArticleList(ScrollView, can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return
+        index, screen_row = message.index, message.screen_row
+        if message.kept and (self._moved or self._end is not None):
+            index = self._kept_move(message)
+            screen_row = max(0, min(self.cursor - self.scroll_offset.y, self.size.height - 1))
         self._rows.clear()
         for number, rows in message.pages.items():
             self._rows.put(number, rows)
-        # Steps taken while the view reloaded (a refresh reloads it every second) are
-        # kept: from the kept article, as many rows on, where the cursor now is on screen.
-        moved = self._moved if message.kept else 0
-        screen_row = message.screen_row
-        if moved:
-            screen_row = max(0, min(self.cursor - self.scroll_offset.y, self.size.height - 1))
         self.total = message.total
-        self.cursor = max(0, min(message.index + moved, self.total - 1))
+        self.cursor = max(0, min(index, self.total - 1))
         self.virtual_size = Size(0, self.total)
         if screen_row is not None:
             self.scroll_to(y=self.cursor - screen_row, animate=False, immediate=True)
@@ -313,6 +316,16 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         assert self.view is not None
         self.post_message(self.Loaded(self.view, self.total))
+
+    def _kept_move(self, message: _Counted) -> int:
+        """Where the keys pressed while the view reloaded (a refresh reloads it every
+        second) put the cursor in the new rows: the top or the bottom, or the article it
+        went to, or (that one not among the rows read) as many rows on from the kept one."""
+        if self._end is not None:
+            return 0 if self._end == 0 else message.total - 1
+        row = self._rows.row(self.cursor)
+        found = None if row is None else _index_in(message.pages, row.id)
+        return found if found is not None else message.index + self._moved
 
     @on(_PageArrived)
     def _page_arrived(self, message: _PageArrived) -> None:
@@ -392,3 +405,12 @@ class ArticleList(ScrollView, can_focus=True):
             line.append_text(feed)
         line.append(" " + age(row.published, self.clock()).rjust(AGE_WIDTH), meta)
         return line
+
+
+def _index_in(pages: dict[int, list[ArticleRow]], article_id: int) -> int | None:
+    """The place of an article in a view, if it is among these pages of its rows."""
+    for number, rows in pages.items():
+        for offset, row in enumerate(rows):
+            if row.id == article_id:
+                return number * PAGE_SIZE + offset
+    return None
