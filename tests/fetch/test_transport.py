@@ -9,11 +9,12 @@ the closed one.
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from tuireader.fetch.http import fetch, make_client
+from tuireader.fetch.http import RetryLater, fetch, make_client
 from tuireader.fetch.lookups import LookupThreads
 from tuireader.fetch.transport import _readable
 from tuireader.models import Limits
@@ -167,6 +168,40 @@ def test_refused_pages_keep_their_connections(
     base, seen = keep_alive_server
     assert fetch_many(base, 40, jobs=4, folder="refused") == ["HTTP 403 Forbidden"] * 40
     assert seen["connections"] == 4
+
+
+def test_an_error_page_that_never_comes_does_not_hold_the_error_back() -> None:
+    """A 429 whose promised body never arrives: the back-off is reported at once, not
+    after the read timeout, and not as a time-out."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\n"
+                         b"Content-Length: 100\r\n\r\n")
+            done.wait(30)
+
+    threading.Thread(target=serve, daemon=True).start()
+    host, port = listener.getsockname()
+
+    async def run() -> float:
+        async with make_client(Limits(jobs=1, read_timeout=20)) as client:
+            started = time.monotonic()
+            with pytest.raises(RetryLater) as raised:
+                await fetch(client, f"http://{host}:{port}/feed.xml", max_bytes=10_000,
+                            total_timeout=30)
+            assert raised.value.until is not None
+            assert "429" in str(raised.value)
+            return time.monotonic() - started
+
+    try:
+        assert asyncio.run(run()) < 5
+    finally:
+        done.set()
+        listener.close()
 
 
 def test_readable_means_data_or_a_hang_up_waiting() -> None:

@@ -68,8 +68,10 @@ def make_client(limits: Limits) -> httpx.AsyncClient:
     )
 
 
-# Error pages up to this size are read before the error is raised (see _release).
+# Error pages up to this size are read, for this long at most, before the error is
+# raised (see _release).
 ERROR_BODY_CAP = 64 * 1024
+ERROR_BODY_SECONDS = 0.5
 
 
 async def fetch(
@@ -140,13 +142,15 @@ async def _release(response: httpx.Response) -> None:
 
     An unread response closes its connection: a site that refuses every page
     (a paywall's 403s) then cost a new connection per page, and on https a new
-    handshake. Only a body the server declares small is read; any other closes.
+    handshake. Only a body the server declares small is read, for a moment at most;
+    any other closes, and the error is the same either way.
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) <= ERROR_BODY_CAP:
-        with contextlib.suppress(httpx.HTTPError, OSError):
-            async for _raw in response.aiter_raw():
-                pass
+        with contextlib.suppress(httpx.HTTPError, OSError, TimeoutError):
+            async with asyncio.timeout(ERROR_BODY_SECONDS):  # a body that stalls: close
+                async for _raw in response.aiter_raw():
+                    pass
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
