@@ -6,15 +6,13 @@ print one line on stderr and exit 2; nothing prints a traceback.
 
 import argparse
 import asyncio
-import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from tuireader import __version__
-from tuireader.collector import collect_less_often
+from tuireader import __version__, collector
 from tuireader.errors import TuireaderError, UserError
 from tuireader.library import Library
 from tuireader.models import ArticleRow, View
@@ -112,7 +110,7 @@ def _article_id(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    collector_was = collect_less_often()  # for this command (see tuireader.collector)
+    collector_was = collector.collect_less_often()  # for this command
     try:
         if args.demo:
             from tuireader.ui.launch import run_demo
@@ -137,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     finally:
-        gc.set_threshold(*collector_was)
+        collector.restore(collector_was)
 
 
 def _error(message: str) -> None:

@@ -22,3 +22,8 @@ def collect_less_often() -> Thresholds:
     previous = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, previous[1], previous[2])
     return previous
+
+
+def restore(previous: Thresholds) -> None:
+    """Put back what `collect_less_often` returned."""
+    gc.set_threshold(*previous)

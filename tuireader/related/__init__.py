@@ -13,10 +13,11 @@ from tuireader.related.index import (
     index_articles,
     store_features,
     store_many_features,
+    stored_text_features,
 )
 from tuireader.related.query import find_related, story_outlets
 
 __all__ = [
     "ArticleFeatures", "article_features", "find_related", "index_article", "index_articles",
-    "store_features", "store_many_features", "story_outlets",
+    "store_features", "store_many_features", "stored_text_features", "story_outlets",
 ]

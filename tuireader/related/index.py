@@ -36,27 +36,34 @@ COMMON_BAND = 50
 
 def index_article(conn: sqlite3.Connection, article_id: int) -> None:
     """(Re)index one article from its stored title and text; call inside a write transaction."""
-    index_articles(conn, [article_id])
+    found = stored_text_features(conn, article_id)
+    if found is None:
+        conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
+        return
+    store_features(conn, article_id, found)
 
 
 def index_articles(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
-    """(Re)index articles from their stored titles and texts (the summary when there is
-    no text), as `index_article` one by one would, in one group; call inside a write
-    transaction. One at a time, each paid a group's set-up and statements: 2.7 ms of
-    the writer's time per failed page of a refresh."""
-    found: dict[int, tuple[str, str, str | None]] = {}
-    for chunk, marks in chunks(list(article_ids)):
-        for article_id, title, summary, text in conn.execute(
-            f"SELECT id, title, summary, content_text FROM articles WHERE id IN ({marks})", chunk
-        ):
-            found[article_id] = (title, summary, text)
-    gone = [(article_id,) for article_id in article_ids if article_id not in found]
-    conn.executemany("DELETE FROM related_docs WHERE article_id = ?", gone)
+    """(Re)index articles from their stored titles and texts as `index_article` one by
+    one would, in one group (one at a time, each paid a group's set-up and statements);
+    call inside a write transaction. An article no longer stored is skipped: deleting
+    it took its row away."""
     store_many_features(conn, [
-        (article_id, article_features(title, text or summary))
-        for article_id in article_ids if article_id in found
-        for title, summary, text in (found[article_id],)
+        (article_id, found) for article_id in dict.fromkeys(article_ids)
+        if (found := stored_text_features(conn, article_id)) is not None
     ])
+
+
+def stored_text_features(conn: sqlite3.Connection, article_id: int) -> ArticleFeatures | None:
+    """`article_features` of an article's stored title and text (its summary when it
+    has no text); None when it is not stored."""
+    row = conn.execute(
+        "SELECT title, summary, content_text FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    title, summary, text = row
+    return article_features(title, text or summary)
 
 
 def store_features(conn: sqlite3.Connection, article_id: int, found: ArticleFeatures) -> None:

@@ -5,7 +5,6 @@ the launcher on the user's. Keys from config.toml's `[keys]` become
 Textual's keymap; the same command table feeds the command palette.
 """
 
-import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -15,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
-from tuireader.collector import collect_less_often
+from tuireader import collector
 from tuireader.library import Library
 from tuireader.ui.keys import COMMANDS, keys_for
 from tuireader.ui.screens import MainScreen
@@ -44,13 +43,14 @@ class ReaderApp(App[None]):
         self.clock = clock
         self.refresh_on_start = refresh_on_start
         self.state = load_state(library.paths.state_file)
+        self._collector_was: collector.Thresholds | None = None
         # While Textual runs, sys.stderr is a capture whose fileno() is -1, and
         # multiprocessing's resource tracker (needed by the refresh's process
         # pool) hands stderr's fd to its process: start it now, while stderr is real.
         resource_tracker.ensure_running()
 
     def on_mount(self) -> None:
-        self._collector_was = collect_less_often()  # while it runs (see tuireader.collector)
+        self._collector_was = collector.collect_less_often()  # while it runs
         self.set_keymap(self.library.config.keys)
         theme = self.library.config.theme or self.state.theme
         if theme in self.available_themes:
@@ -61,7 +61,8 @@ class ReaderApp(App[None]):
         ))
 
     def on_unmount(self) -> None:
-        gc.set_threshold(*self._collector_was)
+        if self._collector_was is not None:
+            collector.restore(self._collector_was)
         self.save_state()
 
     def save_state(self) -> None:
