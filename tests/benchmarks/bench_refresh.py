@@ -448,6 +448,33 @@ def bench_pages(args: argparse.Namespace, work: Path) -> list[tuple[str, str, st
     ]
 
 
+def bench_refused_pages(
+    args: argparse.Namespace, work: Path
+) -> list[tuple[str, str, str, str]]:
+    """The pages refresh against a site that refuses every page (a 404 each, as a paywall
+    answers 403): each article is then indexed by its feed's text."""
+    feeds = args.pages // 20
+    with FeedFarm(feeds, 20, args.page_latency, pages=False) as farm:
+        urls_file = work / "refused-urls.txt"
+        urls_file.write_text("\n".join(farm.feed_urls()))
+        results = []
+        for run in range(args.runs):
+            [result] = run_child("pages", work / f"refused-{run}", urls_file)
+            assert result["pages_failed"] == feeds * 20, result
+            results.append(result)
+            print(f"  refused run {run}: {result['wall']:.2f} s; cpu {result['cpu_self']:.2f}"
+                  f" main + {result['cpu_workers']:.2f} workers", flush=True)
+    wall = median([float(r["wall"]) for r in results])
+    main_cpu = median([float(r["cpu_self"]) for r in results])
+    return [(
+        f"refresh whose {feeds * 20} article pages are all refused (404) @"
+        f" {args.page_latency * 1000:g} ms",
+        "",
+        f"{wall:.2f} s, main-process cpu {main_cpu:.2f} s",
+        "(newsboat fetches no pages)",
+    )]
+
+
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     print()
     print("| figure | target | measured | newsboat |")
@@ -459,7 +486,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", choices=["feeds", "pages"])
+    parser.add_argument("--only", choices=["feeds", "pages", "refused"])
     parser.add_argument("--feeds", type=int, default=500)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1)
@@ -510,6 +537,9 @@ def main() -> None:
         if args.only in (None, "pages"):
             print(f"pages: {args.pages} @ {args.page_latency * 1000:g} ms", flush=True)
             rows += bench_pages(args, work)
+        if args.only in (None, "refused"):
+            print(f"refused pages: {args.pages} @ {args.page_latency * 1000:g} ms", flush=True)
+            rows += bench_refused_pages(args, work)
     print_table(rows)
 
 
