@@ -476,16 +476,7 @@ def _index_new(conn: sqlite3.Connection, article_ids: list[int]) -> None:
     from tuireader import related
 
     for start in range(0, len(article_ids), GROUP):
-        group = article_ids[start : start + GROUP]
-        rows = conn.execute(
-            "SELECT id, title, content_text, summary FROM articles"
-            f" WHERE id IN ({','.join('?' * len(group))}) ORDER BY id",
-            group,
-        ).fetchall()
-        related.store_many_features(conn, [
-            (article_id, related.article_features(title, text or summary))
-            for article_id, title, text, summary in rows
-        ])
+        related.index_articles(conn, article_ids[start : start + GROUP])
 
 
 def build_cache(
