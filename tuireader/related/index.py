@@ -36,18 +36,14 @@ COMMON_BAND = 50
 
 def index_article(conn: sqlite3.Connection, article_id: int) -> None:
     """(Re)index one article from its stored title and text; call inside a write transaction."""
-    found = stored_text_features(conn, article_id)
-    if found is None:
-        conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
-        return
-    store_features(conn, article_id, found)
+    index_articles(conn, [article_id])
 
 
 def index_articles(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
     """(Re)index articles from their stored titles and texts as `index_article` one by
     one would, in one group (one at a time, each paid a group's set-up and statements);
     call inside a write transaction. An article no longer stored is skipped: deleting
-    it took its row away."""
+    it took its row away (the related_article_delete trigger)."""
     store_many_features(conn, [
         (article_id, found) for article_id in dict.fromkeys(article_ids)
         if (found := stored_text_features(conn, article_id)) is not None
