@@ -9,7 +9,7 @@ has not arrived yet shows a placeholder for the moment it takes.
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -140,9 +140,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         # Since the view was last asked for: how far the cursor moved, and whether its
-        # last move was to the top (0) or the bottom (-1); see _counted.
+        # last move was to an end of the list (see _kept_move).
         self._moved = 0
-        self._end: int | None = None
+        self._end: Literal["top", "bottom"] | None = None
 
     # What the screen asks for
 
@@ -225,11 +225,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_top(self) -> None:
         self.move_to(0)
-        self._end = 0
+        self._end = "top"
 
     def action_bottom(self) -> None:
         self.move_to(self.total - 1)
-        self._end = -1
+        self._end = "bottom"
 
     def action_open(self) -> None:
         row = self.cursor_row
@@ -322,7 +322,7 @@ class ArticleList(ScrollView, can_focus=True):
         second) put the cursor in the new rows: the top or the bottom, or the article it
         went to, or (that one not among the rows read) as many rows on from the kept one."""
         if self._end is not None:
-            return 0 if self._end == 0 else message.total - 1
+            return 0 if self._end == "top" else message.total - 1
         row = self._rows.row(self.cursor)
         found = None if row is None else _index_in(message.pages, row.id)
         return found if found is not None else message.index + self._moved
