@@ -114,3 +114,64 @@ def _no_pages(library: Library):
     from dataclasses import replace
 
     return replace(library.config, fetch_pages=False)
+
+
+APP_REFRESHES_IN_A_NEW_PROCESS = """
+import asyncio, sys
+from multiprocessing import resource_tracker
+sys.path.insert(0, sys.argv[2])
+from uikit import make_app, profile, settle
+from tuireader.library import Library
+from tuireader.models import View
+
+async def main() -> None:
+    library = Library(profile(__import__("pathlib").Path(sys.argv[1])))
+    app = make_app(library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        print("tracker at start:", resource_tracker._resource_tracker._pid is not None)
+        await pilot.press("R")
+        for _ in range(200):
+            await settle(pilot)
+            if not app.screen._refreshing:
+                break
+        rows = library.page(View(), limit=10)
+        print("articles:", len(rows), "from their pages:", sum(
+            "Paragraph" in library.article(row.id).content_text for row in rows))
+        print("tracker after refresh:", resource_tracker._resource_tracker._pid is not None)
+    library.close()
+
+asyncio.run(main())
+"""
+
+
+def test_the_app_starts_the_pools_tracker_with_its_first_refresh_not_at_start(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """multiprocessing's resource tracker (a Python process) is not started with the app,
+    where it took the CPU from the first screen, but as the first refresh starts; under
+    Textual, whose stderr capture has no file descriptor, the pool still starts and
+    cleans the pages. A new process, so that no earlier test has started the tracker."""
+    import subprocess
+    import sys
+
+    names = ["a", "b", "c"]
+    serve(httpserver, "/news.xml", "News", items(httpserver, names))
+    for name in names:
+        httpserver.expect_request(f"/{name}.html").respond_with_data(
+            f"<html><body><article><h1>Story {name}</h1>"
+            + f"<p>Paragraph {name} of the story, long enough to be kept. " * 8
+            + "</p></article></body></html>", content_type="text/html")
+    library = Library(profile(tmp_path / "profile"))
+    library.add_feed(httpserver.url_for("/news.xml"))
+    library.close()
+    out = subprocess.run(
+        [sys.executable, "-c", APP_REFRESHES_IN_A_NEW_PROCESS, str(tmp_path / "profile"),
+         str(Path(__file__).parent)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "tracker at start: False", "articles: 3 from their pages: 3",
+        "tracker after refresh: True",
+    ], out.stdout + out.stderr

@@ -8,7 +8,6 @@ Textual's keymap; the same command table feeds the command palette.
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
-from multiprocessing import resource_tracker
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -48,10 +47,6 @@ class ReaderApp(App[None]):
         self.first_screen = first_screen
         self.state = first_screen.state if first_screen else load_state(library.paths.state_file)
         self._collector_was: collector.Thresholds | None = None
-        # While Textual runs, sys.stderr is a capture whose fileno() is -1, and
-        # multiprocessing's resource tracker (needed by the refresh's process
-        # pool) hands stderr's fd to its process: start it now, while stderr is real.
-        resource_tracker.ensure_running()
 
     def on_mount(self) -> None:
         self._collector_was = collector.collect_less_often()  # while it runs

@@ -38,6 +38,7 @@ from tuireader.models import (
 )
 from tuireader.render import render_article
 from tuireader.text import clean_line, is_web_url
+from tuireader.tracker import start_resource_tracker
 from tuireader.ui import keys
 from tuireader.ui.first_screen import FirstScreen
 from tuireader.ui.messages import OpenArticle, RefreshFinished, RefreshProgressed
@@ -308,6 +309,7 @@ class MainScreen(Screen[None]):
         self._refreshing = True
         self._failures = []
         self.say("Refreshing…")
+        start_resource_tracker()  # on the loop, before the refresh's pool (see there)
         self._refresh(feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
