@@ -1,7 +1,6 @@
 """Storage on a real SQLite file: migrations, paging, pruning, nothing lost."""
 
 import sqlite3
-import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -34,29 +33,6 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     db.close()
     again = Database(tmp_path / "c.db")  # opening twice runs nothing twice
     assert again.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-
-
-def test_a_thread_releases_its_connection_and_others_keep_theirs(tmp_path: Path) -> None:
-    """`release` closes the calling thread's connection only; that thread gets a new one if
-    it asks again, and closing the database afterwards closes what is left."""
-    db = Database(tmp_path / "c.db")
-    mine = db.conn
-    theirs: list[sqlite3.Connection] = []
-    other = threading.Thread(target=lambda: theirs.append(db.conn))
-    other.start()
-    other.join()
-    db.release()
-    with pytest.raises(sqlite3.ProgrammingError):
-        mine.execute("SELECT 1")
-    assert theirs[0].execute("SELECT count(*) FROM feeds").fetchone()[0] == 0
-    again = db.conn
-    assert again is not mine and again.execute("SELECT 1").fetchone()[0] == 1
-    db.release()
-    db.release()  # nothing left to release: no error
-    db.conn.execute("SELECT 1")
-    db.close()
-    with pytest.raises(sqlite3.ProgrammingError):
-        theirs[0].execute("SELECT 1")
 
 
 def test_a_cache_from_a_newer_version_is_refused_not_damaged(tmp_path: Path) -> None:

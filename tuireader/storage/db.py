@@ -56,19 +56,6 @@ class Database:
                 self._all.append(conn)
         return conn
 
-    def release(self) -> None:
-        """Close this thread's connection, if it has one, for a thread done with the cache:
-        each connection keeps its own page cache and file map (~20 MB once it has read a
-        big view). The thread opens a new one if it asks again."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            return
-        del self._local.conn
-        with self._lock:
-            self._all.remove(conn)
-        with suppress(sqlite3.Error):
-            conn.close()
-
     def _open(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(

@@ -15,7 +15,6 @@ from textual.theme import Theme
 
 from tuireader import collector
 from tuireader.library import Library
-from tuireader.ui.first_screen import FirstScreen
 from tuireader.ui.keys import COMMANDS, keys_for
 from tuireader.ui.screens import MainScreen
 from tuireader.ui.state import load_state, save_state
@@ -36,16 +35,13 @@ class ReaderApp(App[None]):
 
     def __init__(
         self, library: Library, *, refresh_on_start: bool = False,
-        clock: Callable[[], datetime] = utc_now, first_screen: FirstScreen | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """`first_screen`: what the first screen shows, read before the app (the state
-        it was read for is then the app's)."""
         super().__init__()
         self.library = library
         self.clock = clock
         self.refresh_on_start = refresh_on_start
-        self.first_screen = first_screen
-        self.state = first_screen.state if first_screen else load_state(library.paths.state_file)
+        self.state = load_state(library.paths.state_file)
         self._collector_was: collector.Thresholds | None = None
 
     def on_mount(self) -> None:
@@ -57,7 +53,6 @@ class ReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(MainScreen(
             self.library, self.state, self.clock, refresh_on_start=self.refresh_on_start,
-            first_screen=self.first_screen,
         ))
 
     def on_unmount(self) -> None:

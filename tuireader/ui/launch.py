@@ -4,14 +4,11 @@ The CLI calls these for `tuireader` and `tuireader --demo`. An error opening
 the profile is one line on stderr and an exit code, never a traceback.
 """
 
-import shutil
 import sys
 import tempfile
 
 from tuireader.errors import TuireaderError, UserError
 from tuireader.library import Library
-from tuireader.ui.first_screen import read_first_screen
-from tuireader.ui.state import load_state
 
 EXIT_USER_ERROR = 2
 EXIT_FAILURE = 1
@@ -41,14 +38,10 @@ def run_demo() -> int:
 
 
 def _run(library: Library) -> int:
-    try:
-        first_screen = read_first_screen(
-            library, load_state(library.paths.state_file), shutil.get_terminal_size().lines
-        )
-        library.db.release()  # the app reads in its workers' threads from now on
-        from tuireader.ui.app import ReaderApp
+    from tuireader.ui.app import ReaderApp
 
-        app = ReaderApp(library, refresh_on_start=True, first_screen=first_screen)
+    try:
+        app = ReaderApp(library, refresh_on_start=True)
         app.run()
     finally:
         library.close()

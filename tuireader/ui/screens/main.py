@@ -40,9 +40,7 @@ from tuireader.render import render_article
 from tuireader.text import clean_line, is_web_url
 from tuireader.tracker import start_resource_tracker
 from tuireader.ui import keys
-from tuireader.ui.first_screen import FirstScreen
 from tuireader.ui.messages import OpenArticle, RefreshFinished, RefreshProgressed
-from tuireader.ui.places import place_of_feed
 from tuireader.ui.state import UiState
 from tuireader.ui.widgets import (
     ArticleList,
@@ -52,6 +50,7 @@ from tuireader.ui.widgets import (
     ReadingPane,
     RelatedPanel,
     StatusBar,
+    place_of_feed,
 )
 
 RELOAD_EVERY_SECONDS = 1.0
@@ -107,11 +106,10 @@ class MainScreen(Screen[None]):
 
     def __init__(
         self, library: Library, state: UiState, clock: Callable[[], datetime],
-        refresh_on_start: bool = False, first_screen: FirstScreen | None = None,
+        refresh_on_start: bool = False,
     ) -> None:
         super().__init__()
         self.library = library
-        self._first = first_screen  # read before the screen, until shown
         self.state = state
         self.clock = clock
         self.refresh_on_start = refresh_on_start
@@ -147,11 +145,7 @@ class MainScreen(Screen[None]):
             self.query_one(selector).border_title = title
         self.query_one(RelatedPanel).note("Open an article to see related stories.")
         self.query_one(ArticleList).focus()
-        if self._first is not None:  # in the first frame
-            self.articles.show_read(self._first.view, self._first.rows)
-            self._feeds_loaded(self._FeedsLoaded(self._first.feeds, self._first.saved))
-        else:
-            self._load_feeds()  # then the remembered place's articles (feeds are drawn first)
+        self._load_feeds()  # then the remembered place's articles (feeds are drawn first)
         self.set_interval(RELOAD_EVERY_SECONDS, self._reload_if_stale)
         if not self.refresh_on_start:
             self.say("Showing the cache. Press R to refresh, ? for help.")
@@ -187,11 +181,7 @@ class MainScreen(Screen[None]):
     def _chosen(self, message: FeedList.Chosen) -> None:
         self.sub_title = clean_line(message.label, 200)
         self.state.place = message.place
-        first, self._first = self._first, None
-        if first is None or (first.view, first.state.article_id) != (
-            message.view, self._restore_id
-        ):  # else shown at mount
-            self.articles.show(message.view, keep_id=self._restore_id)
+        self.articles.show(message.view, keep_id=self._restore_id)
 
     @on(OptionList.OptionSelected, "#feeds")
     def _feed_entered(self) -> None:

@@ -25,8 +25,8 @@ from tuireader.library import Library
 from tuireader.models import ArticleRow, View
 from tuireader.timeutil import age
 from tuireader.ui.messages import OpenArticle
-from tuireader.ui.view_rows import PAGE_SIZE, ViewRows, read_view
 
+PAGE_SIZE = 200
 MAX_PAGES = 12
 AGE_WIDTH = 10
 Clock = Callable[[], datetime]
@@ -104,10 +104,17 @@ class ArticleList(ScrollView, can_focus=True):
         """`n`/`p` found no unread article in that direction."""
 
     class _Counted(Message):
-        def __init__(self, generation: int, rows: ViewRows) -> None:
+        def __init__(
+            self, generation: int, total: int, index: int, pages: dict[int, list[ArticleRow]],
+            screen_row: int | None, kept: bool,
+        ) -> None:
             super().__init__()
             self.generation = generation
-            self.rows = rows
+            self.total = total
+            self.index = index  # of the article kept in place, when `kept`
+            self.pages = pages
+            self.screen_row = screen_row
+            self.kept = kept
 
     class _PageArrived(Message):
         def __init__(self, generation: int, number: int, rows: list[ArticleRow]) -> None:
@@ -141,20 +148,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def show(self, view: View, keep_id: int | None = None, screen_row: int | None = None) -> None:
         """Show a view; put the cursor on `keep_id` (at `screen_row` of the window) if present."""
-        self._start(view)
-        self._load(view, keep_id, screen_row, self._generation, max(self.size.height, 1))
-
-    def show_read(self, view: View, rows: ViewRows) -> None:
-        """Show a view already read (`read_view`: the first screen's, read as the app
-        started), without reading it again."""
-        self._start(view)
-        self._show_rows(rows)
-
-    def _start(self, view: View) -> None:
         self._generation += 1
         self.view = view
         self._pending.clear()
         self._moved, self._end = 0, None
+        self._load(view, keep_id, screen_row, self._generation, max(self.size.height, 1))
 
     def reload(self) -> None:
         """Re-read the view after new articles arrived, keeping the cursor's article in place."""
@@ -251,12 +249,18 @@ class ArticleList(ScrollView, can_focus=True):
         self, view: View, keep_id: int | None, screen_row: int | None, generation: int,
         height: int,
     ) -> None:
-        worker = get_current_worker()
-        rows = read_view(
-            self.library, view, keep_id, screen_row, height, lambda: worker.is_cancelled
-        )
-        if rows is not None:
-            self.post_message(self._Counted(generation, rows))
+        total = self.library.count(view)
+        index = self.library.position(view, keep_id) if keep_id is not None else None
+        kept = index is not None and index < total
+        if not kept:
+            index, screen_row = 0, None
+        top = max(0, index - (screen_row if screen_row is not None else 0))
+        pages: dict[int, list[ArticleRow]] = {}
+        for number in range(top // PAGE_SIZE, (top + height) // PAGE_SIZE + 1):
+            if get_current_worker().is_cancelled:
+                return
+            pages[number] = self.library.page(view, offset=number * PAGE_SIZE, limit=PAGE_SIZE)
+        self.post_message(self._Counted(generation, total, index, pages, screen_row, kept))
 
     @work(thread=True, group="article-pages", exit_on_error=False)
     def _fetch(self, view: View, number: int, generation: int) -> None:
@@ -292,18 +296,16 @@ class ArticleList(ScrollView, can_focus=True):
     @on(_Counted)
     def _counted(self, message: _Counted) -> None:
         message.stop()
-        if message.generation == self._generation:
-            self._show_rows(message.rows)
-
-    def _show_rows(self, read: ViewRows) -> None:
-        index, screen_row = read.index, read.screen_row
-        if read.kept and (self._moved or self._end is not None):
-            index = self._kept_move(read)
+        if message.generation != self._generation:
+            return
+        index, screen_row = message.index, message.screen_row
+        if message.kept and (self._moved or self._end is not None):
+            index = self._kept_move(message)
             screen_row = max(0, min(self.cursor - self.scroll_offset.y, self.size.height - 1))
         self._rows.clear()
-        for number, rows in read.pages.items():
+        for number, rows in message.pages.items():
             self._rows.put(number, rows)
-        self.total = read.total
+        self.total = message.total
         self.cursor = max(0, min(index, self.total - 1))
         self.virtual_size = Size(0, self.total)
         if screen_row is not None:
@@ -315,15 +317,15 @@ class ArticleList(ScrollView, can_focus=True):
         assert self.view is not None
         self.post_message(self.Loaded(self.view, self.total))
 
-    def _kept_move(self, read: ViewRows) -> int:
+    def _kept_move(self, message: _Counted) -> int:
         """Where the keys pressed while the view reloaded (a refresh reloads it every
         second) put the cursor in the new rows: the top or the bottom, or the article it
         went to, or (that one not among the rows read) as many rows on from the kept one."""
         if self._end is not None:
-            return 0 if self._end == "top" else read.total - 1
+            return 0 if self._end == "top" else message.total - 1
         row = self._rows.row(self.cursor)
-        found = None if row is None else _index_in(read.pages, row.id)
-        return found if found is not None else read.index + self._moved
+        found = None if row is None else _index_in(message.pages, row.id)
+        return found if found is not None else message.index + self._moved
 
     @on(_PageArrived)
     def _page_arrived(self, message: _PageArrived) -> None:

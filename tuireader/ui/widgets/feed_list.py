@@ -18,9 +18,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tuireader.models import Feed, View
-from tuireader.ui.places import FIXED_PLACES, place_of_feed, view_of
 
 ERROR_MARK = "!"
+FIXED_PLACES = (("all", "All", View()), ("unread", "Unread", View(unread=True)),
+                ("saved", "Saved", View(saved=True)))
+
+
+def place_of_feed(feed_id: int) -> str:
+    return f"feed-{feed_id}"
 
 
 class FeedEntry(Visual):
@@ -153,7 +158,11 @@ class FeedList(OptionList):
 
     def view_of(self, place: str) -> tuple[View, str]:
         """The view and the name of a place."""
-        return view_of(place, self.feeds)
+        for key, label, view in FIXED_PLACES:
+            if key == place:
+                return view, label
+        feed = self.feeds[place]
+        return View(feed_id=feed.id), feed.title or feed.url
 
     @property
     def current_feed(self) -> Feed | None:
