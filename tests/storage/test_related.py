@@ -18,7 +18,6 @@ from tuireader.related import (
     find_related,
     index_article,
     index_articles,
-    store_features,
     store_many_features,
     story_outlets,
 )
@@ -194,7 +193,7 @@ def test_an_article_without_words_is_indexed_alone(cache: Cache) -> None:
 
 
 def test_features_computed_elsewhere_store_the_same_rows(tmp_path: Path, cache: Cache) -> None:
-    """store_features(article_features(...)) after a pickle round trip (as from a pool
+    """store_many_features of one article_features(...) after a pickle round trip (as from a pool
     worker) writes exactly what index_article writes, feed entry and cleaned page alike."""
     ferry_text = _text(FERRY["paragraphs"])
     cache.add("Wire Service", FERRY["title"], ferry_text)
@@ -222,10 +221,12 @@ def test_features_computed_elsewhere_store_the_same_rows(tmp_path: Path, cache: 
             )
             (article_id,) = insert_entries(conn, feed_ids[feed], feed, [entry], False)
             shipped = pickle.loads(pickle.dumps(article_features(title, text or entry_summary)))
-            store_features(conn, article_id, shipped)
+            store_many_features(conn, [(article_id, shipped)])
         page = CleanedPage(html="", text=_text(FERRY["paragraphs"][:4]))
         store_page(conn, article_id, page)
-        store_features(conn, article_id, article_features("Carrick ferry stranded", page.text))
+        store_many_features(
+            conn, [(article_id, article_features("Carrick ferry stranded", page.text))]
+        )
     for table in (*RELATED_TABLES, "related_stats"):
         assert split.rows(table) == cache.rows(table), table
     split.db.close()
@@ -257,7 +258,7 @@ def test_a_group_stores_what_one_by_one_stores(
             ).fetchone()
             entry = ParsedEntry(guid=str(article_id), url="", title=title, content_text=text)
             insert_entries(conn, feed_id, "All", [entry], False)
-            store_features(conn, article_id, found)
+            store_many_features(conn, [(article_id, found)])
     for table in (*RELATED_TABLES, "related_stats"):
         assert grouped.rows(table) == singles.rows(table), table
     stories = {story for (story,) in grouped.conn.execute("SELECT story FROM related_docs")}

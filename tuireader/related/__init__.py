@@ -11,7 +11,6 @@ from tuireader.related.features import ArticleFeatures, article_features
 from tuireader.related.index import (
     index_article,
     index_articles,
-    store_features,
     store_many_features,
     stored_text_features,
 )
@@ -19,5 +18,5 @@ from tuireader.related.query import find_related, story_outlets
 
 __all__ = [
     "ArticleFeatures", "article_features", "find_related", "index_article", "index_articles",
-    "store_features", "store_many_features", "stored_text_features", "story_outlets",
+    "store_many_features", "stored_text_features", "story_outlets",
 ]

@@ -97,7 +97,7 @@ class ArticleFeatures:
 
 
 def article_features(title: str, body: str) -> ArticleFeatures:
-    """`features` reduced to what `index.store_features` stores: a pure function of the text.
+    """`features` reduced to what `index.store_many_features` stores: a pure function of the text.
 
     Runs wherever the text is (a pool worker, as the feed is parsed or the
     page cleaned), so the writer only does the database part.

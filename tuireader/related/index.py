@@ -62,18 +62,12 @@ def stored_text_features(conn: sqlite3.Connection, article_id: int) -> ArticleFe
     return article_features(title, text or summary)
 
 
-def store_features(conn: sqlite3.Connection, article_id: int, found: ArticleFeatures) -> None:
-    """(Re)index one article from features computed elsewhere (`article_features` of
-    its stored title and its text, or summary when it has no text): the database
-    part of `index_article`. Call inside a write transaction."""
-    store_many_features(conn, [(article_id, found)])
-
-
 def store_many_features(
     conn: sqlite3.Connection, items: Sequence[tuple[int, ArticleFeatures]]
 ) -> None:
-    """(Re)index several articles (a feed's new entries) as `store_features` one by
-    one would, in order; call inside a write transaction.
+    """(Re)index articles from features computed elsewhere (`article_features` of each
+    one's stored title and its text, or summary when it has no text), in order, as
+    one by one would; call inside a write transaction.
 
     The group is worked out in memory and written in a few statements: per
     article, statements over every term were most of the write time of a
