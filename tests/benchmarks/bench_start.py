@@ -21,9 +21,11 @@ print-unread` (its whole-cache load without a UI) is timed too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -91,6 +93,7 @@ def timed_start(
     tmux("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), command)
     screen = ""
     elapsed = float("nan")
+    pids: list[int] = []
     try:
         deadline = started + timeout
         while time.perf_counter() < deadline:
@@ -101,11 +104,39 @@ def timed_start(
                 break
             time.sleep(POLL)
         time.sleep(settle)
-        pid = app_pid(pane_pid(session), marker)
+        pids = proc_tree(pane_pid(session))
+        pid = app_pid(pids[0], marker)
         peak = proc_hwm_mb(pid) if pid else float("nan")
     finally:
         tmux("kill-session", "-t", session, check=False)
+    _wait_gone(pids)
     return elapsed, peak, screen
+
+
+def _wait_gone(pids: list[int], grace: float = 5.0) -> None:
+    """Wait until the measured processes have exited, killing them after `grace` s.
+
+    Closing the session hangs them up, but newsboat goes on loading its cache
+    for a minute: it then held its lock when `-x print-unread` ran (which
+    failed at once), and took CPU from the next start.
+    """
+    deadline = time.perf_counter() + grace
+    while (left := [pid for pid in pids if _running(pid)]) and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    while any(_running(pid) for pid in left):
+        time.sleep(0.01)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie's parent, the tmux server, reaps it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 # tuireader
@@ -266,16 +297,18 @@ def measure(args: argparse.Namespace, source: Path) -> list[tuple[str, str, str,
                 nb_peaks.append(peak)
                 print(f"  newsboat run {run}: {elapsed:.3f} s, peak {peak:.0f} MB", flush=True)
             started = time.perf_counter()
-            subprocess.run(
+            done = subprocess.run(
                 ["newsboat", "-x", "print-unread", "-u", str(urls), "-c", str(cache),
                  "-C", str(work / "newsboat" / "config")],
-                capture_output=True, env=dict(os.environ, HOME=str(work / "newsboat")),
+                capture_output=True, text=True, env=dict(os.environ, HOME=str(work / "newsboat")),
                 check=False, timeout=600,
             )
-            print_unread = time.perf_counter() - started
+            print_unread = f"{time.perf_counter() - started:.1f} s"
+            if done.returncode:
+                print_unread = f"failed: {(done.stderr or done.stdout).strip()[:120]}"
             theirs = median(nb_times)
             nb_text = (f"{theirs:.2f} s, {median(nb_peaks):.0f} MB; x{theirs / mine:.1f}"
-                       f" (`-x print-unread` {print_unread:.1f} s)")
+                       f" (`-x print-unread` {print_unread})")
         elif args.no_newsboat:
             nb_text = "not run"
     rows.append((f"start to full screen at {args.articles:,} articles (tmux 160x48)",
