@@ -187,9 +187,10 @@ class Library:
         return self.article(article_id)
 
     async def save_url(self, url: str) -> Article:
-        """Read-it-later: fetch, clean and keep a page that belongs to no feed."""
+        """Read-it-later: fetch, clean and keep a page that belongs to no feed; a page
+        already cached (from a feed, or saved before) is that article, now saved."""
         url = validate_feed_url(url)
-        existing = article_store.find_loose_by_url(self.db.conn, url)
+        existing = article_store.find_by_url(self.db.conn, url)
         if existing is not None:
             return self.set_saved(existing, True)
         from tuireader.refresh import fetch_one_page

@@ -113,6 +113,22 @@ def test_save_url_reads_back_offline(tmp_path: Path) -> None:
     assert saved[0]["url"] == url
 
 
+def test_save_url_of_a_cached_article_saves_that_article(
+    tmp_path: Path, served: HTTPServer
+) -> None:
+    data = tmp_path / "d"
+    run(data, "add", served.url_for("/feed"))
+    run(data, "refresh")
+    listed = json.loads(run(data, "list", "--json").stdout)
+    bridge = next(item for item in listed if "bridge" in item["title"])
+    assert run(data, "save", bridge["url"]).stdout.strip() == str(bridge["id"])
+    again = json.loads(run(data, "list", "--json").stdout)
+    assert len(again) == len(listed) == 2  # no second copy
+    assert [item["id"] for item in again if item["saved"]] == [bridge["id"]]
+    hits = json.loads(run(data, "search", "ultrasound", "--json").stdout)
+    assert [hit["id"] for hit in hits] == [bridge["id"]]
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -221,10 +221,11 @@ def set_saved(conn: sqlite3.Connection, article_id: int, saved: bool) -> bool:
     ).rowcount == 1
 
 
-def find_loose_by_url(conn: sqlite3.Connection, url: str) -> int | None:
-    """A read-it-later article (no feed) already saved from this URL."""
+def find_by_url(conn: sqlite3.Connection, url: str) -> int | None:
+    """The cached article at this URL, from a feed or saved by URL (a saved one
+    first, then the oldest): saving a URL already cached keeps one copy."""
     row = conn.execute(
-        "SELECT id FROM articles WHERE feed_id IS NULL AND url = ? LIMIT 1", (url,)
+        "SELECT id FROM articles WHERE url = ? ORDER BY saved DESC, id LIMIT 1", (url,)
     ).fetchone()
     return row[0] if row else None
 
