@@ -87,6 +87,12 @@ async def test_search_as_you_type_and_open_a_result(demo_library: Library) -> No
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)
         assert app.screen.opened is not None and app.screen.opened.id == expected.id
+        # The result is what the keys act on now, wherever the list's cursor is.
+        assert app.screen.query_one(ArticleList).cursor_row.id != expected.id
+        await pilot.press("s")
+        await settle(pilot)
+        assert demo_library.article(expected.id).saved
+        assert [row.id for row in demo_library.page(View(saved=True))] == [expected.id]
 
 
 async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> None:

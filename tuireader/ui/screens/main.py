@@ -433,6 +433,8 @@ class MainScreen(Screen[None]):
         def chosen(article_id: int | None) -> None:
             if article_id is not None:
                 self.open_article(article_id)
+                # Keys now act on the result being read, not on the list's cursor row.
+                self.query_one(ReadingPane).focus()
 
         self.app.push_screen(SearchScreen(self.library, self.clock), chosen)
 
