@@ -56,6 +56,10 @@ async def test_a_failing_feed_is_marked_and_the_app_lives(
         feeds = app.screen.query_one(FeedList)
         broken = next(f for f in feeds.feeds.values() if f.title == "Broken Feed")
         assert broken.last_error
+        feeds.highlighted = feeds.get_option_index(f"feed-{broken.id}")
+        await settle(pilot)
+        assert f"Broken Feed: the last refresh failed: {broken.last_error}" in screen_text(app)
+        assert "HTTP 500" in broken.last_error
 
 
 async def test_offline_start_reads_the_cache_and_says_so(
@@ -72,7 +76,9 @@ async def test_offline_start_reads_the_cache_and_says_so(
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot, rounds=8)
             text = screen_text(app)
-            assert "Offline: 1 feed failed to fetch" in text
+            url = httpserver.url_for("/feed.xml")
+            assert f"1 feed failed to refresh ({url}: connection refused)" in text
+            assert "Showing the cache." in text
             assert "Story x" in text
             await pilot.press("enter")
             await settle(pilot)

@@ -182,6 +182,9 @@ class MainScreen(Screen[None]):
         self.sub_title = clean_line(message.label, 200)
         self.state.place = message.place
         self.articles.show(message.view, keep_id=self._restore_id)
+        feed = self.feed_list.current_feed
+        if feed is not None and feed.last_error and not self._refreshing:
+            self.say(f"{feed.title or feed.url}: the last refresh failed: {feed.last_error}")
 
     @on(OptionList.OptionSelected, "#feeds")
     def _feed_entered(self) -> None:
@@ -577,11 +580,12 @@ def _row_of(article: Article) -> ArticleRow:
 
 
 def summary(report: RefreshReport) -> str:
-    """One line for the status bar; 'offline' when every feed failed to fetch."""
+    """One line for the status bar, with the first failure's reason."""
     failures = report.failures
     if report.feeds and len(failures) == len(report.feeds):
-        return f"Offline: {len(failures)} feed{'s' * (len(failures) != 1)} failed to fetch." \
-            " Showing the cache."
+        first = failures[0]
+        return f"{len(failures)} feed{'s' * (len(failures) != 1)} failed to refresh" \
+            f" ({first.feed_url}: {first.error}). Showing the cache."
     line = f"{report.new_articles} new article{'s' * (report.new_articles != 1)}" \
         f" from {len(report.feeds)} feed{'s' * (len(report.feeds) != 1)}"
     if failures:
