@@ -138,10 +138,18 @@ async def test_mark_read_unread_and_all_read(demo_library: Library) -> None:
         await pilot.press("m")
         await settle(pilot)
         assert not demo_library.article(first.id).read
-        await pilot.press("A")
+        unread = demo_library.count(View(unread=True))
+        await pilot.press("A")  # asks first; n keeps them unread
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Mark every article in “All” read?" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert demo_library.count(View(unread=True)) == unread > 0
+        await pilot.press("A", "y")
         await settle(pilot)
         assert demo_library.count(View(unread=True)) == 0
-        assert "read" in screen_text(app)
+        assert f"Marked {unread} articles read." in screen_text(app)
 
 
 async def open_then_press_while_busy(

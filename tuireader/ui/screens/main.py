@@ -481,8 +481,19 @@ class MainScreen(Screen[None]):
         self._load_feeds()
 
     def action_mark_all_read(self) -> None:
-        if self.articles.view is not None:
-            self._mark_all_read(self.articles.view)
+        """Asks first: there is no undo, and on "All" it is every article of every feed."""
+        view = self.articles.view
+        if view is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all_read(view)
+
+        from tuireader.ui.screens.dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(
+            f"Mark every article in “{clean_line(self.sub_title, 200)}” read?"), answered)
 
     @work(thread=True, group="marks", exit_on_error=False)
     def _mark_all_read(self, view: View) -> None:
