@@ -40,7 +40,7 @@ keep_per_feed = 2000    # at most this many unsaved articles per feed (0 = no li
 [ui]
 theme = ""              # a Textual theme name; empty = remember the last one
 
-# Key bindings: action = "keys", e.g.
+# Key bindings: command = "keys"; the help screen (?) names every command. E.g.
 # [keys]
 # refresh_all = "R,f5"
 

@@ -1,5 +1,6 @@
 """Whole flows through the app on a real, refreshed demo profile."""
 
+import re
 import sqlite3
 
 import pytest
@@ -385,7 +386,7 @@ async def test_keys_from_config_replace_the_defaults(demo_library: Library) -> N
 
     demo_library.config = replace(demo_library.config, keys={"help": "f1", "search": "f2"})
     app = make_app(demo_library)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
@@ -393,6 +394,27 @@ async def test_keys_from_config_replace_the_defaults(demo_library: Library) -> N
         await pilot.press("escape", "f2")
         assert isinstance(app.screen, SearchScreen)
         assert isinstance(app.focused, Input)
+        assert "config.toml" not in screen_text(app)  # no warning toast
+
+
+async def test_keys_from_config_that_cannot_work_are_said(demo_library: Library) -> None:
+    from dataclasses import replace
+
+    demo_library.config = replace(
+        demo_library.config, keys={"save": "S", "toggle_saved": "j"}, theme="no-such-theme"
+    )
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "[keys] save: no such command (ignored)" in text
+        assert "toggle_saved" in text  # among the commands it lists
+        assert "j is the key of both cursor_down and toggle_saved" in text
+        assert "theme 'no-such-theme' is not a theme" in text
+        assert app.is_running
+        await pilot.press("question_mark")  # help names each command as [keys] does
+        assert isinstance(app.screen, HelpScreen)
+        assert re.search(r"Save or unsave the article\s+toggle_saved", screen_text(app))
 
 
 async def test_feeds_in_folders_sit_under_their_folder(demo_library: Library) -> None:

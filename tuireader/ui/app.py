@@ -15,7 +15,7 @@ from textual.theme import Theme
 
 from tuireader import collector
 from tuireader.library import Library
-from tuireader.ui.keys import COMMANDS, keys_for
+from tuireader.ui.keys import COMMANDS, keymap_problems, keys_for
 from tuireader.ui.screens import MainScreen
 from tuireader.ui.state import load_state, save_state
 
@@ -47,13 +47,20 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self._collector_was = collector.collect_less_often()  # while it runs
         self.set_keymap(self.library.config.keys)
+        problems = keymap_problems(self.library.config.keys)
         theme = self.library.config.theme or self.state.theme
         if theme in self.available_themes:
             self.theme = theme
+        elif self.library.config.theme:
+            problems.append(f"[ui] theme {theme!r} is not a theme (ignored). The themes are: "
+                            + ", ".join(sorted(self.available_themes)))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(MainScreen(
             self.library, self.state, self.clock, refresh_on_start=self.refresh_on_start,
         ))
+        for problem in problems:  # plain text: the names are as the person wrote them
+            self.notify(problem, title="config.toml", severity="warning", timeout=15,
+                        markup=False)
 
     def on_unmount(self) -> None:
         if self._collector_was is not None:

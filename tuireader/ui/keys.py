@@ -62,6 +62,29 @@ def bindings() -> list[Binding]:
     ]
 
 
+def keymap_problems(keymap: dict[str, str]) -> list[str]:
+    """What in config.toml's [keys] will not do what it says: a name that is no
+    command (Textual ignores it), and a key that two commands now share (one of
+    them loses it)."""
+    problems = []
+    unknown = sorted(name for name in keymap if name not in BY_ID)
+    if unknown:
+        problems.append(
+            f"[keys] {', '.join(unknown)}: no such command (ignored). The commands are: "
+            + ", ".join(BY_ID)
+        )
+    owners: dict[str, list[str]] = {}
+    for command in COMMANDS:
+        for key in keymap.get(command.id, command.keys).split(","):
+            if key.strip():
+                owners.setdefault(key.strip(), []).append(command.id)
+    problems += [
+        f"[keys] {_display(key)} is the key of both {' and '.join(ids)}"
+        for key, ids in owners.items() if len(ids) > 1
+    ]
+    return problems
+
+
 def keys_for(command: Command, keymap: dict[str, str]) -> str:
     """The keys in force for a command, as a person would type them."""
     keys = keymap.get(command.id, command.keys)

@@ -36,15 +36,19 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for command in COMMANDS:
-            table.add_row(Text(keys_for(command, self.keymap)), Text(command.description))
+        table.add_column(style="dim")
+        for command in COMMANDS:  # the id is the name [keys] in config.toml takes
+            table.add_row(
+                Text(keys_for(command, self.keymap)), Text(command.description), command.id
+            )
         for keys, description in EXTRA_KEYS:
             table.add_row(Text(keys), Text(description))
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
             yield Static(table)
-            yield Static(Text("Change keys in config.toml under [keys], e.g. "
-                              'refresh_all = "R,f5". Press escape to close.', style="dim"))
+            yield Static(Text("Change keys in config.toml under [keys] by the names on the"
+                              ' right, e.g. refresh_all = "R,f5". Press escape to close.',
+                              style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
