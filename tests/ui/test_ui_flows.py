@@ -96,6 +96,29 @@ async def test_search_as_you_type_and_open_a_result(demo_library: Library) -> No
         assert [row.id for row in demo_library.page(View(saved=True))] == [expected.id]
 
 
+async def test_search_results_move_by_j_and_k_and_letters_go_on_with_the_query(
+    demo_library: Library,
+) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"the")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", OptionList)
+        field = app.screen.query_one("#search-input", Input)
+        assert results.option_count > 2
+        await pilot.press("down")
+        assert results.has_focus and results.highlighted == 0
+        await pilot.press("j", "j", "k")
+        assert results.highlighted == 1
+        assert field.value == "the"
+        await pilot.press("shift+tab", "y")  # back in the field: the query stays, y adds
+        assert field.value == "they"
+        await pilot.press("down", "s")  # a letter typed in the results goes to the query
+        assert field.has_focus and field.value == "theys"
+
+
 async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:

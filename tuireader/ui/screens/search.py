@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -53,13 +53,28 @@ class SearchScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
+            # Back in the field the query stays as it was: a letter adds to it, not replaces it.
             yield Input(placeholder="Search cached articles: words, \"a phrase\", prefix*",
-                        id="search-input")
+                        id="search-input", select_on_focus=False)
             yield Static(Text("Type to search.", style="dim"), id="search-status")
             yield OptionList(id="search-results")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """In the results, j and k move as in the article list, and any other letter
+        goes on with the query, as a person typing means it."""
+        results = self.query_one("#search-results", OptionList)
+        if not results.has_focus or not event.is_printable or not event.character:
+            return
+        event.stop()
+        if event.character in "jk":
+            (results.action_cursor_down if event.character == "j" else results.action_cursor_up)()
+            return
+        field = self.query_one("#search-input", Input)
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
     def action_results(self) -> None:
         results = self.query_one("#search-results", OptionList)
