@@ -26,6 +26,13 @@ async def choose_feed(pilot, title: str) -> None:
     await settle(pilot)
 
 
+async def search_for(pilot, query: str) -> None:
+    """Open search, type `query`, and wait past the typing pause for its results."""
+    await pilot.press("slash", *query)
+    await pilot.pause(0.3)
+    await settle(pilot)
+
+
 async def test_open_a_feed_and_read_an_article(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -75,11 +82,8 @@ async def test_search_as_you_type_and_open_a_result(demo_library: Library) -> No
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
+        await search_for(pilot, "seawall")
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"seawall")
-        await pilot.pause(0.3)
-        await settle(pilot)
         results = app.screen.query_one("#search-results", OptionList)
         assert results.option_count > 0
         expected = demo_library.search("seawall", limit=50)[0].article
@@ -102,9 +106,7 @@ async def test_search_results_move_by_j_and_k_and_letters_go_on_with_the_query(
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"the")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await search_for(pilot, "the")
         results = app.screen.query_one("#search-results", OptionList)
         field = app.screen.query_one("#search-input", Input)
         assert results.option_count > 2
@@ -123,9 +125,7 @@ async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> N
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *'"', "-")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await search_for(pilot, '"-')
         assert "nothing to search for" in screen_text(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, SearchScreen)
