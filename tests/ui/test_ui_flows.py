@@ -131,6 +131,18 @@ async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> N
         assert not isinstance(app.screen, SearchScreen)
 
 
+async def test_an_empty_saved_list_says_how_to_fill_it(demo_library: Library) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = feeds.get_option_index("saved")
+        await settle(pilot)
+        assert app.screen.query_one(ArticleList).total == 0
+        assert "Nothing saved yet. Press s on an article" in screen_text(app)
+        assert "No articles here yet" not in screen_text(app)
+
+
 async def test_save_and_find_it_under_saved(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -200,10 +200,7 @@ class MainScreen(Screen[None]):
         if restore is not None and row is not None and row.id == restore:
             self.open_article(restore)
         if self.opened is None:
-            self.query_one(ReadingPane).note(
-                "Press enter to read the article under the cursor." if message.total
-                else "No articles here yet. Press R to refresh."
-            )
+            self.query_one(ReadingPane).note(_empty_note(message.total, self.articles.view))
 
     @on(ArticleList.NoUnread)
     def _no_unread(self) -> None:
@@ -588,6 +585,17 @@ def _row_of(article: Article) -> ArticleRow:
         title=article.title, url=article.url, published=article.published,
         read=article.read, saved=article.saved,
     )
+
+
+def _empty_note(total: int, view: View | None) -> str:
+    """The reading pane before an article is opened: what to do next here."""
+    if total:
+        return "Press enter to read the article under the cursor."
+    if view is not None and view.saved:
+        return "Nothing saved yet. Press s on an article to keep it here, offline, for good."
+    if view is not None and view.unread:
+        return "Nothing unread here. Press R to refresh."
+    return "No articles here yet. Press R to refresh."
 
 
 def summary(report: RefreshReport) -> str:
