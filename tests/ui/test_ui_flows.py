@@ -279,6 +279,19 @@ async def test_add_a_bad_feed_address_shows_the_reason(demo_library: Library) ->
         assert len(demo_library.feeds()) == 4
 
 
+async def test_adding_a_feed_already_there_says_so_and_shows_it(demo_library: Library) -> None:
+    wire = next(feed for feed in demo_library.feeds() if feed.title == "Wire Service")
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *wire.url, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, AddFeedDialog)
+        assert "Already subscribed to Wire Service." in screen_text(app)
+        assert app.screen.query_one(FeedList).place == f"feed-{wire.id}"
+        assert len(demo_library.feeds()) == 4
+
+
 async def test_remove_a_feed_asks_first(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:

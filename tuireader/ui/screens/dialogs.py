@@ -16,8 +16,9 @@ from tuireader.library import Library
 from tuireader.models import Feed
 
 
-class AddFeedDialog(ModalScreen[Feed | None]):
-    """Asks for a feed address; the library's message is shown when it is refused."""
+class AddFeedDialog(ModalScreen[tuple[Feed, bool] | None]):
+    """Asks for a feed address; the library's message is shown when it is refused.
+    Dismissed with the feed and whether it is new (False: already subscribed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -27,9 +28,10 @@ class AddFeedDialog(ModalScreen[Feed | None]):
             self.reason = reason
 
     class _Added(Message):
-        def __init__(self, feed: Feed) -> None:
+        def __init__(self, feed: Feed, is_new: bool) -> None:
             super().__init__()
             self.feed = feed
+            self.is_new = is_new
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -57,11 +59,11 @@ class AddFeedDialog(ModalScreen[Feed | None]):
     @work(thread=True, exclusive=True, group="add-feed", exit_on_error=False)
     def _add(self, url: str) -> None:
         try:
-            feed, _is_new = self.library.add_feed(url)
+            feed, is_new = self.library.add_feed(url)
         except TuireaderError as error:
             self.post_message(self._Refused(str(error)))
             return
-        self.post_message(self._Added(feed))
+        self.post_message(self._Added(feed, is_new))
 
     @on(_Refused)
     def _refused(self, message: _Refused) -> None:
@@ -70,7 +72,7 @@ class AddFeedDialog(ModalScreen[Feed | None]):
 
     @on(_Added)
     def _added(self, message: _Added) -> None:
-        self.dismiss(message.feed)
+        self.dismiss((message.feed, message.is_new))
 
 
 class ConfirmDialog(ModalScreen[bool]):

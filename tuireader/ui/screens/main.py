@@ -532,13 +532,17 @@ class MainScreen(Screen[None]):
     def action_add_feed(self) -> None:
         from tuireader.ui.screens.dialogs import AddFeedDialog
 
-        def added(feed: Feed | None) -> None:
-            if feed is None:
+        def added(result: tuple[Feed, bool] | None) -> None:
+            if result is None:
+                return
+            feed, is_new = result
+            self._place_wanted = place_of_feed(feed.id)
+            self._load_feeds()
+            if not is_new:  # shown, not fetched again
+                self.say(f"Already subscribed to {feed.title or feed.url}.")
                 return
             self.say(f"Added {feed.title or feed.url}; fetching it…")
-            self._place_wanted = place_of_feed(feed.id)
             self.start_refresh([feed.id])
-            self._load_feeds()
 
         self.app.push_screen(AddFeedDialog(self.library), added)
 
