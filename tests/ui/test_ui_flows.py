@@ -366,6 +366,21 @@ async def test_narrow_terminal_folds_the_sidebar(demo_library: Library) -> None:
         assert related.region.width > 0
 
 
+@pytest.mark.parametrize("size, sidebar", [((40, 12), False), ((80, 24), True)])
+async def test_a_small_terminal_still_shows_the_titles(
+    demo_library: Library, size: tuple[int, int], sidebar: bool
+) -> None:
+    app = make_app(demo_library)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        if sidebar:  # folded away at this width; a person may still ask for it
+            await pilot.press("backslash")
+            await settle(pilot)
+        first = app.screen.query_one(ArticleList).cursor_row
+        assert first is not None
+        assert first.title[:16] in screen_text(app)
+
+
 async def test_command_palette_runs_commands(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:

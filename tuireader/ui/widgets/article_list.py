@@ -29,6 +29,7 @@ from tuireader.ui.messages import OpenArticle
 PAGE_SIZE = 200
 MAX_PAGES = 12
 AGE_WIDTH = 10
+MIN_WIDTH_FOR_AGE = 36  # narrower, a row is marks and title only
 Clock = Callable[[], datetime]
 
 
@@ -388,10 +389,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._fetch(self.view, number, self._generation)
 
     def _row_text(self, row: ArticleRow, width: int) -> Text:
-        """Marks, title, feed and age; the feed column goes when the list is narrow."""
+        """Marks, title, feed and age; the feed column goes when the list is narrow,
+        and the age too when it is very narrow (the title comes first)."""
         meta = self.get_component_rich_style("article-list--meta")
         feed_width = min(20, width // 4) if width >= 60 else 0
-        title_width = max(1, width - 3 - AGE_WIDTH - 1 - (feed_width + 1 if feed_width else 0))
+        age_width = AGE_WIDTH + 1 if width >= MIN_WIDTH_FOR_AGE else 0
+        title_width = max(1, width - 3 - age_width - (feed_width + 1 if feed_width else 0))
         line = Text(no_wrap=True, end="")
         line.append("★" if row.saved else " ", self.get_component_rich_style("article-list--saved"))
         line.append(" " if row.read else "●", self.get_component_rich_style("article-list--unread"))
@@ -403,7 +406,8 @@ class ArticleList(ScrollView, can_focus=True):
             feed = Text(" " + row.feed_title, style=meta)
             feed.truncate(feed_width + 1, overflow="ellipsis", pad=True)
             line.append_text(feed)
-        line.append(" " + age(row.published, self.clock()).rjust(AGE_WIDTH), meta)
+        if age_width:
+            line.append(" " + age(row.published, self.clock()).rjust(AGE_WIDTH), meta)
         return line
 
 
