@@ -49,8 +49,9 @@ class Library:
         self.paths = paths
         try:
             paths.ensure()
-        except OSError as error:
-            raise StorageError(f"cannot use {paths.data_dir}: {error.strerror or error}") from None
+        except OSError as error:  # a folder the person chose is theirs to fix
+            failure = UserError if paths.chosen else StorageError
+            raise failure(f"cannot use {paths.data_dir}: {error.strerror or error}") from None
         self.config = config or load_config(paths)
         is_new = not paths.db_file.exists()
         try:

@@ -143,6 +143,7 @@ def test_save_url_of_a_cached_article_saves_that_article(
         ("unsave", "7"),
         ("search", '"'),
         ("list", "--feed", "http://never.test/feed"),
+        ("--demo", "list"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -150,6 +151,14 @@ def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...])
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("tuireader")
+
+
+def test_a_data_dir_that_is_a_file_is_a_user_error(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    result = run(taken, "list", check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"tuireader: cannot use {taken}: File exists"]
 
 
 def test_search_accepts_any_typed_text(tmp_path: Path, served: HTTPServer) -> None:
