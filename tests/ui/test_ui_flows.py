@@ -171,9 +171,11 @@ async def test_mark_read_unread_and_all_read(demo_library: Library) -> None:
         await settle(pilot)
         first = articles.cursor_row
         assert first is not None and first.read and demo_library.article(first.id).read
+        assert "Marked read." in screen_text(app)
         await pilot.press("m")
         await settle(pilot)
         assert not demo_library.article(first.id).read
+        assert "Marked unread." in screen_text(app)
         unread = demo_library.count(View(unread=True))
         await pilot.press("A")  # asks first; n keeps them unread
         await settle(pilot)

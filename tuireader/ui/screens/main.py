@@ -464,7 +464,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="marks", exit_on_error=False)
     def _set_read(self, row: ArticleRow, read: bool) -> None:
         self._marks.submit(self.library.mark_read, [row.id], read).result()
-        self.post_message(self._RowChanged(replace(row, read=read)))
+        self.post_message(self._RowChanged(
+            replace(row, read=read), "Marked read." if read else "Marked unread."))
 
     @on(_RowChanged)
     def _row_changed(self, message: _RowChanged) -> None:
