@@ -158,8 +158,11 @@ def _remove(library: Library, args: argparse.Namespace) -> int:
 
 
 def _import(library: Library, args: argparse.Namespace) -> int:
-    added, existing = library.import_opml(args.file)
-    print(f"{added} feeds added, {existing} already subscribed")
+    added, existing, skipped = library.import_opml(args.file)
+    line = f"{added} feeds added, {existing} already subscribed"
+    if skipped:
+        line += f", {skipped} left out (not an http or https address)"
+    print(line)
     return 0
 
 

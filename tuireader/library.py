@@ -130,8 +130,9 @@ class Library:
         with self.db.transaction() as conn:
             feed_store.set_fetch_pages(conn, feed_id, enabled)
 
-    def import_opml(self, path: str | Path) -> tuple[int, int]:
-        """Subscribe to every feed of an OPML file: (added, already there)."""
+    def import_opml(self, path: str | Path) -> tuple[int, int, int]:
+        """Subscribe to every feed of an OPML file: (added, already there, left out
+        for having no web address)."""
         try:
             data = Path(path).read_bytes()
         except OSError as error:
@@ -139,7 +140,7 @@ class Library:
         added = existing = 0
         from tuireader.opml import parse_opml
 
-        entries = parse_opml(data)
+        entries, skipped = parse_opml(data)
         with self.db.transaction() as conn:
             for entry in entries:
                 _feed, is_new = feed_store.add_feed(
@@ -147,7 +148,7 @@ class Library:
                 )
                 added += is_new
                 existing += not is_new
-        return added, existing
+        return added, existing, skipped
 
     def export_opml(self) -> str:
         from tuireader.opml import build_opml

@@ -18,8 +18,10 @@ class OpmlFeed:
     folder: str
 
 
-def parse_opml(data: bytes) -> list[OpmlFeed]:
-    """Every http(s) feed in an OPML document; no entity or network access."""
+def parse_opml(data: bytes) -> tuple[list[OpmlFeed], int]:
+    """Every http(s) feed in an OPML document, and how many feed entries were left out
+    (no web address: javascript:, file:, a relative path); no entity or network access.
+    A feed in nested folders is in their path, "Tech/Linux", so nothing of them is lost."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         recover=True,
@@ -31,11 +33,13 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     if root is None or root.find("body") is None:
         raise UserError("not an OPML file: no <body>")
     found: list[OpmlFeed] = []
-    _walk(root.find("body"), "", found)
-    return found
+    skipped = _walk(root.find("body"), "", found)
+    return found, skipped
 
 
-def _walk(node: etree._Element, folder: str, found: list[OpmlFeed]) -> None:
+def _walk(node: etree._Element, folder: str, found: list[OpmlFeed]) -> int:
+    """Collect the feeds under `node` into `found`; the number left out."""
+    skipped = 0
     for outline in node.iterfind("outline"):
         url = (outline.get("xmlUrl") or "").strip()
         title = clean_line(outline.get("title") or outline.get("text") or "", 300)
@@ -43,8 +47,12 @@ def _walk(node: etree._Element, folder: str, found: list[OpmlFeed]) -> None:
             if is_web_url(url):
                 category = (outline.get("category") or "").strip("/").split(",")[0]
                 found.append(OpmlFeed(url, title, folder or clean_line(category, 100)))
+            else:
+                skipped += 1
         else:
-            _walk(outline, title or folder, found)
+            inner = f"{folder}/{title}" if folder and title else title or folder
+            skipped += _walk(outline, clean_line(inner, 100), found)
+    return skipped
 
 
 def build_opml(feeds: list[Feed]) -> str:

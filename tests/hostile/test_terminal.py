@@ -148,7 +148,7 @@ def test_hostile_opml_round_trip(tmp_path: Path, secret_file: Path, farm: Farm) 
     path = tmp_path / "in.opml"
     path.write_text(opml, encoding="utf-8")
     result = cli(profile, "import", str(path))
-    assert b"1 feeds added" in result.stdout
+    assert b"1 feeds added, 0 already subscribed, 2 left out" in result.stdout
     out = cli(profile, "export").stdout
     assert_safe(out, "export")
     assert b"javascript" not in out and b"file:" not in out

@@ -153,6 +153,29 @@ def test_user_errors_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...])
     assert result.stderr.startswith("tuireader")
 
 
+def test_opml_keeps_nested_folders_as_a_path(tmp_path: Path) -> None:
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="Tech"><outline text="Linux">'
+        '<outline text="LWN" xmlUrl="https://lwn.test/rss"/></outline>'
+        '<outline text="Top" xmlUrl="https://top.test/rss"/></outline>'
+        '<outline text="Loose" xmlUrl="https://loose.test/rss"/></body></opml>',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d"
+    assert run(data, "import", str(opml)).stdout.strip() == "3 feeds added, 0 already subscribed"
+    exported = tmp_path / "out.opml"
+    run(data, "export", str(exported))
+    again = tmp_path / "again"
+    run(again, "import", str(exported))
+    for profile in (data, again):  # and the path comes back as it went out
+        text = run(profile, "export").stdout
+        assert '<outline text="Tech/Linux" title="Tech/Linux">' in text
+        assert '<outline text="Tech" title="Tech">' in text
+        linux = text.split('"Tech/Linux"')[2].split("</outline>")[0]
+        assert "https://lwn.test/rss" in linux and "https://top.test/rss" not in linux
+
+
 def test_a_data_dir_that_is_a_file_is_a_user_error(tmp_path: Path) -> None:
     taken = tmp_path / "a-file"
     taken.write_text("not a folder")
