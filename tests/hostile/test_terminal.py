@@ -12,7 +12,6 @@ import json
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 from farm import MARKUP_PIECES, Farm
 from hostile_helpers import CONFIG_TOML, assert_safe, cli, cli_env
+from ptykit import read_until
 
 FEEDS = ["hostile-text", "json-hostile", "pages", "ok", "evil-reason", "status-404",
          "not-http", "malformed", "lying-charset"]
@@ -188,24 +188,15 @@ def run_on_pty(data_dir: Path, *args: str, timeout: float = 60) -> bytes:
         stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary, env=env,
     )
     os.close(secondary)
-    chunks: list[bytes] = []
     try:
-        while True:
-            ready, _, _ = select.select([primary], [], [], timeout)
-            if not ready:
-                proc.kill()
-                raise AssertionError(f"{args}: no output for {timeout} s")
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        out = read_until(primary, lambda _out: False, timeout)  # to the end of its output
     finally:
         os.close(primary)
-        proc.wait(timeout=timeout)
-    out = b"".join(chunks)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"{args}: not done in {timeout} s") from None
     assert b"Traceback" not in out, out.decode("utf-8", "replace")
     return out
 

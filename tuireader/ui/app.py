@@ -5,6 +5,9 @@ the launcher on the user's. Keys from config.toml's `[keys]` become
 Textual's keymap; the same command table feeds the command palette.
 """
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -18,6 +21,11 @@ from tuireader.library import Library
 from tuireader.ui.keys import COMMANDS, keymap_problems, keys_for
 from tuireader.ui.screens import MainScreen
 from tuireader.ui.state import load_state, save_state
+
+# Ended by the system (kill, a closed terminal), the app quits as with q: the terminal is
+# given back, the state saved, a demo's throw-away profile removed. Python's default
+# for these is to die on the spot.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else ()
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -46,6 +54,11 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self._collector_was = collector.collect_less_often()  # while it runs
+        loop = asyncio.get_running_loop()
+        for quit_signal in QUIT_SIGNALS:
+            # Not on Windows' loop, nor off the main thread: there the default stays.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(quit_signal, self.exit)
         self.set_keymap(self.library.config.keys)
         problems = keymap_problems(self.library.config.keys)
         theme = self.library.config.theme or self.state.theme
@@ -63,6 +76,9 @@ class ReaderApp(App[None]):
                         markup=False)
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for quit_signal in QUIT_SIGNALS:
+            loop.remove_signal_handler(quit_signal)
         if self._collector_was is not None:
             collector.restore(self._collector_was)
         self.save_state()
