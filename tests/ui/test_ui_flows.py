@@ -360,6 +360,13 @@ async def test_narrow_terminal_folds_the_sidebar(demo_library: Library) -> None:
         await pilot.press("backslash")
         await pilot.pause()
         assert related.region.width > 0
+        related.focus()
+        await pilot.press("backslash")  # hidden with the focus: the article takes it
+        await pilot.pause()
+        assert related.region.width == 0
+        assert app.focused is app.screen.query_one(ReadingPane)
+        await pilot.press("backslash")
+        await pilot.pause()
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert related.region.width == 0

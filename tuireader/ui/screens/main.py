@@ -570,7 +570,11 @@ class MainScreen(Screen[None]):
             f"Removed {feed.title or feed.url}.", reload=True))
 
     def action_toggle_related(self) -> None:
+        related = self.query_one(RelatedPanel)
+        had_focus = related.has_focus
         self.toggle_class("-related-flipped")
+        if had_focus:  # hidden with the focus: it goes to the article beside it, not to Feeds
+            self.query_one(ReadingPane).focus()
 
     def action_toggle_theme(self) -> None:
         self.app.action_toggle_theme()  # type: ignore[attr-defined]
