@@ -190,13 +190,21 @@ class Library:
 
     async def save_url(self, url: str) -> Article:
         """Read-it-later: fetch, clean and keep a page that belongs to no feed; a page
-        already cached (from a feed, or saved before) is that article, now saved."""
+        already cached (from a feed, or saved before) is that article, now saved, with
+        its page fetched and cleaned if it has only the feed's text (kept if that fails)."""
         url = validate_feed_url(url)
-        existing = article_store.find_by_url(self.db.conn, url)
-        if existing is not None:
-            return self.set_saved(existing, True)
         from tuireader.refresh import fetch_one_page
 
+        existing = article_store.find_by_url(self.db.conn, url)
+        if existing is not None:
+            article_id, has_page = existing
+            if not has_page:
+                page = await fetch_one_page(self.config.limits, self.pool, url)
+                if not isinstance(page, str):
+                    with self.db.transaction() as conn:
+                        article_store.store_page(conn, article_id, page)
+                        related.index_article(conn, article_id)
+            return self.set_saved(article_id, True)
         outcome = await fetch_one_page(self.config.limits, self.pool, url)
         if isinstance(outcome, str):
             raise UserError(f"cannot save {url}: {outcome}")

@@ -221,13 +221,15 @@ def set_saved(conn: sqlite3.Connection, article_id: int, saved: bool) -> bool:
     ).rowcount == 1
 
 
-def find_by_url(conn: sqlite3.Connection, url: str) -> int | None:
+def find_by_url(conn: sqlite3.Connection, url: str) -> tuple[int, bool] | None:
     """The cached article at this URL, from a feed or saved by URL (a saved one
-    first, then the oldest): saving a URL already cached keeps one copy."""
+    first, then the oldest), and whether it holds its cleaned page: saving a URL
+    already cached keeps one copy."""
     row = conn.execute(
-        "SELECT id FROM articles WHERE url = ? ORDER BY saved DESC, id LIMIT 1", (url,)
+        "SELECT id, page_status = 'done' FROM articles WHERE url = ?"
+        " ORDER BY saved DESC, id LIMIT 1", (url,)
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], bool(row[1])) if row else None
 
 
 def insert_loose(
