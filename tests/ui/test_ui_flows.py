@@ -385,6 +385,7 @@ async def test_a_small_terminal_still_shows_the_titles(
         if sidebar:  # folded away at this width; a person may still ask for it
             await pilot.press("backslash")
             await settle(pilot)
+            assert app.screen.query_one(RelatedPanel).region.width > 0
         first = app.screen.query_one(ArticleList).cursor_row
         assert first is not None
         assert first.title[:16] in screen_text(app)
@@ -473,16 +474,19 @@ async def test_keys_from_config_that_cannot_work_are_said(demo_library: Library)
     from dataclasses import replace
 
     demo_library.config = replace(
-        demo_library.config, keys={"save": "S", "toggle_saved": "j"}, theme="no-such-theme"
+        demo_library.config, theme="no-such-theme",
+        keys={"save": "S", "toggle_saved": "j", "odd\x1b]2;title\x07name": "x", "help": ""},
     )
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot)
         text = " ".join(screen_text(app).split())
-        assert "[keys] save: no such command (ignored)" in text
+        assert "[keys] odd]2;titlename, save: no such command (ignored)" in text
         assert "toggle_saved" in text  # among the commands it lists
         assert "j is the key of both cursor_down and toggle_saved" in text
         assert "theme 'no-such-theme' is not a theme" in text
+        assert "\x1b" not in text and "\x07" not in text  # the odd name shown, not obeyed
+        assert "question_mark" not in text  # an empty entry keeps help's own key
         assert app.is_running
         await pilot.press("question_mark")  # help names each command as [keys] does
         assert isinstance(app.screen, HelpScreen)

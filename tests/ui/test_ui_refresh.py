@@ -56,6 +56,7 @@ async def test_a_failing_feed_is_marked_and_the_app_lives(
         feeds = app.screen.query_one(FeedList)
         broken = next(f for f in feeds.feeds.values() if f.title == "Broken Feed")
         assert broken.last_error
+        feeds.focus()  # the person moves onto it
         feeds.highlighted = feeds.get_option_index(f"feed-{broken.id}")
         await settle(pilot)
         assert f"Broken Feed: the last refresh failed: {broken.last_error}" in screen_text(app)

@@ -113,12 +113,14 @@ def test_save_url_reads_back_offline(tmp_path: Path) -> None:
     assert saved[0]["url"] == url
 
 
+@pytest.mark.parametrize("pages", [True, False])
 def test_save_url_of_a_cached_article_saves_that_article(
-    tmp_path: Path, served: HTTPServer
+    tmp_path: Path, served: HTTPServer, pages: bool
 ) -> None:
+    """One copy, saved; with its page, fetched now if the refresh took only the feed."""
     data = tmp_path / "d"
     run(data, "add", served.url_for("/feed"))
-    run(data, "refresh")
+    run(data, "refresh", *([] if pages else ["--no-articles"]))
     listed = json.loads(run(data, "list", "--json").stdout)
     bridge = next(item for item in listed if "bridge" in item["title"])
     assert run(data, "save", bridge["url"]).stdout.strip() == str(bridge["id"])
@@ -127,6 +129,7 @@ def test_save_url_of_a_cached_article_saves_that_article(
     assert [item["id"] for item in again if item["saved"]] == [bridge["id"]]
     hits = json.loads(run(data, "search", "ultrasound", "--json").stdout)
     assert [hit["id"] for hit in hits] == [bridge["id"]]
+    assert run(data, "read", str(bridge["id"]), "--plain").stdout.startswith(STORY[0])
 
 
 @pytest.mark.parametrize(
@@ -174,6 +177,19 @@ def test_opml_keeps_nested_folders_as_a_path(tmp_path: Path) -> None:
         assert '<outline text="Tech" title="Tech">' in text
         linux = text.split('"Tech/Linux"')[2].split("</outline>")[0]
         assert "https://lwn.test/rss" in linux and "https://top.test/rss" not in linux
+
+
+def test_demo_takes_no_command(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TUIREADER_HOME"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tuireader", "--demo", "list"],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "tuireader: --demo opens the app on a throw-away demo profile: it takes no command"
+        " (see --help)"
+    ]
 
 
 def test_a_data_dir_that_is_a_file_is_a_user_error(tmp_path: Path) -> None:

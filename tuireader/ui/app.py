@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from tuireader import collector
 from tuireader.library import Library
+from tuireader.text import clean_line
 from tuireader.ui.keys import COMMANDS, keymap_problems, keys_for
 from tuireader.ui.screens import MainScreen
 from tuireader.ui.state import load_state, save_state
@@ -71,9 +72,9 @@ class ReaderApp(App[None]):
         self.push_screen(MainScreen(
             self.library, self.state, self.clock, refresh_on_start=self.refresh_on_start,
         ))
-        for problem in problems:  # plain text: the names are as the person wrote them
-            self.notify(problem, title="config.toml", severity="warning", timeout=15,
-                        markup=False)
+        for problem in problems:  # names as written in config.toml: plain, no control codes
+            self.notify(clean_line(problem, 1000), title="config.toml", severity="warning",
+                        timeout=15, markup=False)
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()

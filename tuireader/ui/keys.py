@@ -75,7 +75,7 @@ def keymap_problems(keymap: dict[str, str]) -> list[str]:
         )
     owners: dict[str, list[str]] = {}
     for command in COMMANDS:
-        for key in keymap.get(command.id, command.keys).split(","):
+        for key in _keys(command, keymap).split(","):
             if key.strip():
                 owners.setdefault(key.strip(), []).append(command.id)
     problems += [
@@ -87,8 +87,13 @@ def keymap_problems(keymap: dict[str, str]) -> list[str]:
 
 def keys_for(command: Command, keymap: dict[str, str]) -> str:
     """The keys in force for a command, as a person would type them."""
-    keys = keymap.get(command.id, command.keys)
+    keys = _keys(command, keymap)
     return ", ".join(_display(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def _keys(command: Command, keymap: dict[str, str]) -> str:
+    """A command's keys in force: an empty [keys] entry leaves the defaults, as in Textual."""
+    return keymap.get(command.id) or command.keys
 
 
 _NAMES = {"slash": "/", "question_mark": "?", "backslash": "\\", "space": "space"}

@@ -76,7 +76,8 @@ class AddFeedDialog(ModalScreen[tuple[Feed, bool] | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question; y or enter says yes, n or escape says no."""
+    """A yes/no question; y says yes, n or escape no. The focus starts on No, so enter
+    (or a stray key) never says yes by accident."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),

@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
         self._restore_id = state.article_id
         self._place_wanted: str | None = state.place
         self._refreshing = False
+        self._focus_reader_on_load = False  # a search result is being opened
         self._stale = False
         self._failures: list[str] = []
         # Read and saved marks, one at a time in the order asked: opening an article marks
@@ -183,7 +184,9 @@ class MainScreen(Screen[None]):
         self.state.place = message.place
         self.articles.show(message.view, keep_id=self._restore_id)
         feed = self.feed_list.current_feed
-        if feed is not None and feed.last_error and not self._refreshing:
+        # When the person moves onto it: not over what a start or an added feed says.
+        if feed is not None and feed.last_error and self.feed_list.has_focus \
+                and not self._refreshing:
             self.say(f"{feed.title or feed.url}: the last refresh failed: {feed.last_error}")
 
     @on(OptionList.OptionSelected, "#feeds")
@@ -250,6 +253,9 @@ class MainScreen(Screen[None]):
         reader = self.query_one(ReadingPane)
         reader.show(message.body, message.lines)
         self.opened = _row_of(message.article)
+        if self._focus_reader_on_load:
+            self._focus_reader_on_load = False
+            reader.focus()
         self.articles.update_row(self.opened)
         # Decided here, on the event loop: an open whose worker was cancelled never got
         # this far, and opening it again quickly must not count it twice.
@@ -432,9 +438,10 @@ class MainScreen(Screen[None]):
 
         def chosen(article_id: int | None) -> None:
             if article_id is not None:
+                # Once it is shown, keys act on the result being read, not on the list's
+                # cursor row (until then, on the row the focused list shows).
+                self._focus_reader_on_load = True
                 self.open_article(article_id)
-                # Keys now act on the result being read, not on the list's cursor row.
-                self.query_one(ReadingPane).focus()
 
         self.app.push_screen(SearchScreen(self.library, self.clock), chosen)
 
