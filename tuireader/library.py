@@ -195,21 +195,20 @@ class Library:
         url = validate_feed_url(url)
         from tuireader.refresh import fetch_one_page
 
-        existing = article_store.find_by_url(self.db.conn, url)
-        if existing is not None:
-            article_id, has_page = existing
-            if not has_page:
-                page = await fetch_one_page(self.config.limits, self.pool, url)
-                if not isinstance(page, str):
-                    with self.db.transaction() as conn:
-                        article_store.store_page(conn, article_id, page)
-                        related.index_article(conn, article_id)
+        article_id, has_page = article_store.find_by_url(self.db.conn, url) or (None, False)
+        if article_id is not None and has_page:
             return self.set_saved(article_id, True)
-        outcome = await fetch_one_page(self.config.limits, self.pool, url)
-        if isinstance(outcome, str):
-            raise UserError(f"cannot save {url}: {outcome}")
+        page = await fetch_one_page(self.config.limits, self.pool, url)
+        if isinstance(page, str):
+            if article_id is None:
+                raise UserError(f"cannot save {url}: {page}")
+            return self.set_saved(article_id, True)
         with self.db.transaction() as conn:
-            article_id = article_store.insert_loose(conn, url, outcome, url)
+            if article_id is None:
+                article_id = article_store.insert_loose(conn, url, page, url)
+            else:
+                article_store.store_page(conn, article_id, page)
+                article_store.set_saved(conn, article_id, True)
             related.index_article(conn, article_id)
         return self.article(article_id)
 
