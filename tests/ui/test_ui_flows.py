@@ -121,6 +121,21 @@ async def test_search_results_move_by_j_and_k_and_letters_go_on_with_the_query(
         assert field.has_focus and field.value == "theys"
 
 
+async def test_search_results_move_by_the_keys_config_gives(demo_library: Library) -> None:
+    from dataclasses import replace
+
+    demo_library.config = replace(demo_library.config, keys={"cursor_down": "J"})
+    app = make_app(demo_library)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "the")
+        results = app.screen.query_one("#search-results", OptionList)
+        await pilot.press("down", "J")
+        assert results.highlighted == 1
+        await pilot.press("j")  # no longer a move key: it goes on with the query
+        assert app.screen.query_one("#search-input", Input).value == "thej"
+
+
 async def test_a_search_with_nothing_to_find_says_so(demo_library: Library) -> None:
     app = make_app(demo_library)
     async with app.run_test(size=(160, 48)) as pilot:

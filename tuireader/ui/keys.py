@@ -75,9 +75,8 @@ def keymap_problems(keymap: dict[str, str]) -> list[str]:
         )
     owners: dict[str, list[str]] = {}
     for command in COMMANDS:
-        for key in _keys(command, keymap).split(","):
-            if key.strip():
-                owners.setdefault(key.strip(), []).append(command.id)
+        for key in sorted(keys_of(command.id, keymap)):
+            owners.setdefault(key, []).append(command.id)
     problems += [
         f"[keys] {_display(key)} is the key of both {' and '.join(ids)}"
         for key, ids in owners.items() if len(ids) > 1
@@ -89,6 +88,11 @@ def keys_for(command: Command, keymap: dict[str, str]) -> str:
     """The keys in force for a command, as a person would type them."""
     keys = _keys(command, keymap)
     return ", ".join(_display(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def keys_of(command_id: str, keymap: dict[str, str]) -> set[str]:
+    """The keys in force for a command, as Textual names them ("j", "down")."""
+    return {key.strip() for key in _keys(BY_ID[command_id], keymap).split(",") if key.strip()}
 
 
 def _keys(command: Command, keymap: dict[str, str]) -> str:

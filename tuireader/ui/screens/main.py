@@ -498,7 +498,7 @@ class MainScreen(Screen[None]):
         from tuireader.ui.screens.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(
-            f"Mark every article in “{clean_line(self.sub_title, 200)}” read?"), answered)
+            f"Mark every article in “{self.sub_title}” read?"), answered)  # a clean label
 
     @work(thread=True, group="marks", exit_on_error=False)
     def _mark_all_read(self, view: View) -> None:

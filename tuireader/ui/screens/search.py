@@ -25,6 +25,7 @@ from tuireader.errors import TuireaderError
 from tuireader.library import Library
 from tuireader.models import SearchHit
 from tuireader.ui.format import row_meta
+from tuireader.ui.keys import keys_of
 
 DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
@@ -63,14 +64,19 @@ class SearchScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
     def on_key(self, event: events.Key) -> None:
-        """In the results, j and k move as in the article list, and any other letter
-        goes on with the query, as a person typing means it."""
+        """In the results, the article list's down and up keys (j and k, or as [keys]
+        has them) move, and any other letter goes on with the query, as a person typing
+        means it."""
         results = self.query_one("#search-results", OptionList)
         if not results.has_focus or not event.is_printable or not event.character:
             return
         event.stop()
-        if event.character in "jk":
-            (results.action_cursor_down if event.character == "j" else results.action_cursor_up)()
+        keymap = self.library.config.keys
+        if event.key in keys_of("cursor_down", keymap):
+            results.action_cursor_down()
+            return
+        if event.key in keys_of("cursor_up", keymap):
+            results.action_cursor_up()
             return
         field = self.query_one("#search-input", Input)
         field.focus()
